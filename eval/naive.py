@@ -1,0 +1,87 @@
+"""The baseline a LangChain tutorial builds: fixed-size character splits of the raw text, one dense search.
+
+It shares our embedding model and our answerer, so the comparison isolates what our indexing and
+retrieval (paragraph structure, normalisation, BM25 fusion) add over the textbook pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from assistant.records import Chunk, Hit
+from assistant.service import Assistant
+from assistant.settings import Settings
+from index.embedding import Embedder, LangChainEmbeddings
+from index.ingest import doc_id_for
+from index.readers import read_report_lines
+from index.textnorm import normalize
+
+COLLECTION = "naive_baseline"
+CHUNK_SIZE = 500
+CHUNK_OVERLAP = 50
+
+
+class NaiveRetriever:
+    """Dense top-k over RecursiveCharacterTextSplitter splits; each split stands in for a paragraph."""
+
+    def __init__(self, report_paths: Sequence[Path], embeddings: Embeddings, persist_dir: Path) -> None:
+        # Our embeddings are passed in, so Chroma never falls back to its default (downloaded) model.
+        self.store = Chroma(
+            collection_name=COLLECTION,
+            embedding_function=embeddings,
+            persist_directory=str(persist_dir),
+            client_settings=ChromaSettings(anonymized_telemetry=False),
+        )
+        splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+        self.chunks = {c.chunk_id: c for path in report_paths for c in _split(Path(path), splitter)}
+        if self.chunks:
+            self.store.add_texts(
+                texts=[c.text for c in self.chunks.values()],
+                metadatas=[{"doc_id": c.doc_id, "paragraph": c.paragraph} for c in self.chunks.values()],
+                ids=list(self.chunks),
+            )
+
+    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
+        found = self.store.similarity_search_with_relevance_scores(query, k=k, filter=where)
+        return [Hit(self.chunks[doc.id], score, self.chunks[doc.id].text) for doc, score in found]
+
+
+def _split(path: Path, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:
+    doc_id = doc_id_for(path)  # the same id our index gives the report, so doc_ids filters mean the same
+    splits = splitter.split_text("\n".join(read_report_lines(path)))
+    return [
+        Chunk(chunk_id=_chunk_id(doc_id, n, text), doc_id=doc_id, paragraph=n, section=(), text=text,
+              search_text=normalize(text), year=None)
+        for n, text in enumerate(splits, 1)
+    ]
+
+
+def _chunk_id(doc_id: str, n: int, text: str) -> str:
+    return hashlib.sha1(f"{doc_id}\n{n}\n{text}".encode()).hexdigest()
+
+
+def indexed_report_paths(assistant: Assistant) -> list[Path]:
+    """The files behind the reports the assistant has indexed: the catalog keeps only file names, so
+    they are looked up in the sample report's folder (data/reports)."""
+    folder = Path(assistant.settings.sample_report).parent
+    paths = [folder / report.source for report in assistant.reports()]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"the naive baseline re-reads the report files; not found in {folder}: {', '.join(missing)}")
+    return paths
+
+
+def naive_assistant(settings: Settings, embedder: Embedder, report_paths: Sequence[Path],
+                    persist_dir: Path) -> Assistant:
+    """Our answerer on the baseline's hits. The retriever gets the query exactly as ask() passes it:
+    no normalisation, no query expansion of its own."""
+    retriever = NaiveRetriever(report_paths, LangChainEmbeddings(embedder), persist_dir)
+    return Assistant(settings, embedder=embedder, retriever=retriever)

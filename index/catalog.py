@@ -1,0 +1,132 @@
+"""The catalog: reports, paragraphs and chunks in SQLite — the source of truth.
+
+Chroma holds vectors keyed by chunk id; a chunk exists only when the catalog lists it, so a
+crashed ingest that left vectors behind is invisible and is cleaned up by the next one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from assistant.records import Chunk, Paragraph, Report
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL, content_hash TEXT NOT NULL,
+    metadata TEXT NOT NULL, years TEXT NOT NULL, ingested_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    doc_id TEXT NOT NULL, number INTEGER NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL,
+    PRIMARY KEY (doc_id, number)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, paragraph INTEGER NOT NULL, section TEXT NOT NULL,
+    text TEXT NOT NULL, search_text TEXT NOT NULL, year INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
+CREATE TABLE IF NOT EXISTS lexicon (doc_id TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (doc_id, term));
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO state VALUES ('generation', 0);
+"""
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        # One connection per thread: Gradio serves requests from a thread pool.
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
+    # --- writes -------------------------------------------------------------------------------
+    def replace_report(self, report: Report, chunks: Sequence[Chunk], terms: Iterable[str]) -> None:
+        """Swap a report's rows in one transaction: readers see the old report or the new one."""
+        with self._connect() as db:
+            self._delete(db, report.doc_id)
+            db.execute(
+                "INSERT INTO reports VALUES (?,?,?,?,?,?,?)",
+                (report.doc_id, report.title, report.source, report.content_hash,
+                 json.dumps(report.metadata, ensure_ascii=False), json.dumps(report.years), time.time()),
+            )
+            db.executemany(
+                "INSERT INTO paragraphs VALUES (?,?,?,?,?)",
+                [(p.doc_id, p.number, json.dumps(p.section, ensure_ascii=False), p.text, p.kind) for p in report.paragraphs],
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
+                [(c.chunk_id, c.doc_id, c.paragraph, json.dumps(c.section, ensure_ascii=False), c.text, c.search_text, c.year)
+                 for c in chunks],
+            )
+            db.executemany("INSERT OR IGNORE INTO lexicon VALUES (?,?)", [(report.doc_id, t) for t in terms])
+            db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+
+    def delete_report(self, doc_id: str) -> bool:
+        with self._connect() as db:
+            existed = self._delete(db, doc_id)
+            db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+        return existed
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
+        existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
+        for table in ("paragraphs", "chunks", "lexicon"):
+            db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        return existed
+
+    # --- reads --------------------------------------------------------------------------------
+    def generation(self) -> int:
+        return self._connect().execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0]
+
+    def content_hash(self, doc_id: str) -> str | None:
+        row = self._connect().execute("SELECT content_hash FROM reports WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def reports(self) -> list[Report]:
+        rows = self._connect().execute(
+            "SELECT doc_id, title, source, content_hash, metadata, years FROM reports ORDER BY doc_id"
+        ).fetchall()
+        return [
+            Report(doc_id, title, source, digest, json.loads(meta), tuple(json.loads(years)), ())
+            for doc_id, title, source, digest, meta, years in rows
+        ]
+
+    def report(self, doc_id: str) -> Report | None:
+        found = [r for r in self.reports() if r.doc_id == doc_id]
+        if not found:
+            return None
+        rows = self._connect().execute(
+            "SELECT doc_id, number, section, text, kind FROM paragraphs WHERE doc_id = ? ORDER BY number", (doc_id,)
+        ).fetchall()
+        paragraphs = tuple(Paragraph(d, n, tuple(json.loads(s)), t, k) for d, n, s, t, k in rows)
+        return Report(**{**found[0].__dict__, "paragraphs": paragraphs})
+
+    def paragraph(self, doc_id: str, number: int) -> Paragraph | None:
+        row = self._connect().execute(
+            "SELECT doc_id, number, section, text, kind FROM paragraphs WHERE doc_id = ? AND number = ?", (doc_id, number)
+        ).fetchone()
+        return Paragraph(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4]) if row else None
+
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]:
+        query = "SELECT chunk_id, doc_id, paragraph, section, text, search_text, year FROM chunks"
+        args: tuple = ()
+        if doc_id is not None:
+            query, args = query + " WHERE doc_id = ?", (doc_id,)
+        rows = self._connect().execute(query + " ORDER BY doc_id, paragraph, chunk_id", args).fetchall()
+        return [Chunk(cid, d, p, tuple(json.loads(s)), t, st, y) for cid, d, p, s, t, st, y in rows]
+
+    def terms(self) -> list[str]:
+        return [row[0] for row in self._connect().execute("SELECT DISTINCT term FROM lexicon")]

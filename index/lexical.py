@@ -1,0 +1,110 @@
+"""BM25 over jieba tokens, with the reports' own place and project names kept whole."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Sequence
+
+import bm25s
+import jieba
+import jieba.posseg as pseg
+import numpy as np
+
+from index.textnorm import normalize
+
+jieba.setLogLevel(logging.WARNING)
+
+# Names end in these; the span before them (1–8 CJK chars) is taken from the text at ingest.
+_SUFFIX = (
+    "街道|社区|村|路|区块|公路|铁路|工业区|园区|农创园|公司|初中|中学|小学|幼儿园|礼堂|广场|公园|中心|"
+    "工程|大道|港|站|基地|合作社|农合联"
+)
+_NAME = re.compile(rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX}|江|河)(?:[\u4e00-\u9fff]{{0,4}}?(?:{_SUFFIX}))*")
+_SUFFIX_END = re.compile(rf"(?:{_SUFFIX}|江|河)")
+# Clause breaks, including conjunctions and particles that rarely sit inside a name.
+_CLAUSE_BREAK = re.compile(r"[,，、;；。:：()（）“”\"和及与的被为对在把将]")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
+# Leading words of these parts of speech are verbs, numbers or adverbs glued to a name.
+_NOT_NAME_START = ("v", "p", "c", "m", "d", "u", "r", "f", "q", "a", "t", "y", "e", "o")
+_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
+# Function words and question words carry no topic; they only add noise to BM25.
+STOPWORDS = frozenset(
+    "的 了 和 与 及 是 在 有 对 为 把 被 将 等 也 都 就 而 并 或 之 其 这 那 个 些 吗 呢 吧 啊 呀 么 "
+    "什么 多少 哪些 哪个 哪里 怎么 怎么样 怎样 如何 为什么 是否 有没有 几 多 请问 请 一下 一共 总共 "
+    "我们 我 你 你们 他们 它 这个 那个 这些 那些 此 该 年 个 项 说 情况 方面 相关 具体 主要 "
+    "报告 提到 提及 里 中 上 下 吗 呢".split()
+)
+
+
+def _trim_name(span: str) -> str:
+    words = list(pseg.cut(span))
+    while words and (words[0].flag.startswith(_NOT_NAME_START) or (len(words[0].word) == 1 and words[0].flag != "ns")):
+        words.pop(0)
+    return "".join(w.word for w in words)
+
+
+def extract_terms(texts: Iterable[str]) -> set[str]:
+    """Place and project names and quoted phrases (normalised) from a report's text, for jieba's dictionary.
+
+    A chained name (永安路东延区块) also contributes each name inside it (永安路), so either matches.
+    """
+    terms: set[str] = set()
+    for text in texts:
+        norm = normalize(text)
+        terms.update(m.group(1) for m in _QUOTED.finditer(norm))
+        for clause in _CLAUSE_BREAK.split(norm):
+            for m in _NAME.finditer(clause):
+                name = _trim_name(m.group(0))
+                for end in (e.end() for e in _SUFFIX_END.finditer(name)):
+                    if 3 <= end <= 12:
+                        terms.add(name[:end])
+    return terms
+
+
+class Tokenizer:
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()  # jieba's lazy dictionary load is not thread-safe
+        for term in terms:
+            self._jieba.add_word(term, freq=2000)
+
+    def tokens(self, normalized_text: str) -> list[str]:
+        """Search-mode tokens: long names yield their parts too, so 清水湾 matches 清水湾社区."""
+        with self._lock:
+            words = list(self._jieba.cut_for_search(normalized_text))
+        return [w for w in words if _TOKEN_OK.search(w) and w not in STOPWORDS]
+
+
+class LexicalIndex:
+    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.size = len(texts)
+        self._bm25 = bm25s.BM25()
+        if texts:
+            self._bm25.index([tokenizer.tokens(t) or ["∅"] for t in texts], show_progress=False)
+        self._idf = self._compute_idf([set(tokenizer.tokens(t)) for t in texts])
+        self._corpus = "\x00".join(texts)  # for "does the corpus use this word at all", across token boundaries
+
+    @staticmethod
+    def _compute_idf(token_sets: list[set[str]]) -> dict[str, float]:
+        df: dict[str, int] = {}
+        for tokens in token_sets:
+            for token in tokens:
+                df[token] = df.get(token, 0) + 1
+        n = max(len(token_sets), 1)
+        return {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
+
+    def idf(self, token: str) -> float:
+        """Unseen tokens get the highest weight: they are what the corpus cannot answer."""
+        return self._idf.get(token, float(np.log(1 + (self.size + 0.5) / 0.5)))
+
+    def knows(self, word: str) -> bool:
+        """Whether any indexed text contains the (normalised) word, whatever jieba made of it."""
+        return word in self._idf or word in self._corpus
+
+    def scores(self, query_tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+        if not self.size or not query_tokens:
+            return np.zeros(self.size)
+        return self._bm25.get_scores(list(query_tokens), weight_mask=mask)

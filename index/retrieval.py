@@ -1,0 +1,129 @@
+"""Hybrid retrieval: dense (Chroma) and BM25, fused at paragraph level.
+
+Ranking is per paragraph: a long paragraph's windows compete as one, so the ten hits are ten
+different paragraphs, each represented by its best-matching window.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.records import Chunk, Hit
+from index.catalog import Catalog
+from index.embedding import Embedder
+from index.lexical import LexicalIndex, Tokenizer
+from index.textnorm import normalize
+from index.thesaurus import expand
+from index.vector_store import VectorStore
+
+RRF_K = 60
+ParagraphKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything searched, built once per catalog generation."""
+
+    generation: int
+    chunks: tuple[Chunk, ...]
+    position: dict[str, int]
+    doc_ids: np.ndarray
+    lexical: LexicalIndex
+    paragraph_text: dict[ParagraphKey, str]
+
+
+class HybridRetriever:
+    def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Embedder, fusion: str = "rrf",
+                 k_dense: int = 30, k_lexical: int = 30, dense_weight: float = 0.4) -> None:
+        self.catalog, self.vectors, self.embedder = catalog, vectors, embedder
+        self.fusion, self.k_dense, self.k_lexical, self.dense_weight = fusion, k_dense, k_lexical, dense_weight
+        self._snapshot: _Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> _Snapshot:
+        generation = self.catalog.generation()
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation != generation:
+                chunks = tuple(self.catalog.chunks())
+                paragraph_text = {
+                    (p.doc_id, p.number): p.text
+                    for report in self.catalog.reports()
+                    for p in self.catalog.report(report.doc_id).paragraphs
+                }
+                tokenizer = Tokenizer(self.catalog.terms())
+                self._snapshot = _Snapshot(
+                    generation=generation,
+                    chunks=chunks,
+                    position={c.chunk_id: i for i, c in enumerate(chunks)},
+                    doc_ids=np.array([c.doc_id for c in chunks]),
+                    lexical=LexicalIndex([c.search_text for c in chunks], tokenizer),
+                    paragraph_text=paragraph_text,
+                )
+            return self._snapshot
+
+    def query_tokens(self, query: str) -> list[str]:
+        tokenizer = self.snapshot().lexical.tokenizer
+        return expand(tokenizer.tokens(normalize(query)), tokenizer.tokens)
+
+    # --- the two searches, each a chunk-index → score map -------------------------------------
+    def _dense(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None) -> dict[int, float]:
+        vector = self.embedder.embed([normalize(query)])[0]
+        found = self.vectors.query(vector, self.k_dense, doc_ids)
+        # Vectors the catalog does not list are leftovers of an interrupted ingest: ignore them.
+        return {snap.position[cid]: score for cid, score in found if cid in snap.position}
+
+    def _lexical(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None) -> dict[int, float]:
+        mask = np.isin(snap.doc_ids, list(doc_ids)).astype(float) if doc_ids else None
+        scores = snap.lexical.scores(self.query_tokens(query), mask)
+        top = np.argsort(-scores)[: self.k_lexical]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    # --- fusion at paragraph level --------------------------------------------------------------
+    @staticmethod
+    def _by_paragraph(snap: _Snapshot, scores: dict[int, float]) -> dict[ParagraphKey, tuple[float, int]]:
+        best: dict[ParagraphKey, tuple[float, int]] = {}
+        for i, score in scores.items():
+            key = (snap.chunks[i].doc_id, snap.chunks[i].paragraph)
+            if key not in best or score > best[key][0]:
+                best[key] = (score, i)
+        return best
+
+    def _fuse(self, rankings: list[dict[ParagraphKey, tuple[float, int]]]) -> dict[ParagraphKey, float]:
+        fused: dict[ParagraphKey, float] = {}
+        if self.fusion == "rrf":
+            for ranking in rankings:
+                ordered = sorted(ranking, key=lambda key: -ranking[key][0])
+                for rank, key in enumerate(ordered):
+                    fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank + 1)
+            return fused
+        weights = (self.dense_weight, 1.0 - self.dense_weight) if len(rankings) == 2 else (1.0,)
+        for weight, ranking in zip(weights, rankings):
+            if not ranking:
+                continue
+            values = np.array([s for s, _ in ranking.values()])
+            low, span = values.min(), max(values.max() - values.min(), 1e-9)
+            for key, (score, _) in ranking.items():
+                fused[key] = fused.get(key, 0.0) + weight * (score - low) / span
+        return fused
+
+    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None, mode: str = "hybrid") -> list[Hit]:
+        snap = self.snapshot()
+        if not snap.chunks:
+            return []
+        rankings = []
+        if mode in ("hybrid", "dense"):
+            rankings.append(self._by_paragraph(snap, self._dense(snap, query, doc_ids)))
+        if mode in ("hybrid", "lexical"):
+            rankings.append(self._by_paragraph(snap, self._lexical(snap, query, doc_ids)))
+        fused = self._fuse(rankings)
+        ordered = sorted(fused, key=lambda key: -fused[key])[:k]
+        hits = []
+        for key in ordered:
+            # The paragraph's representative window: its best in the most confident ranking that has it.
+            chunk_index = next(r[key][1] for r in reversed(rankings) if key in r)
+            hits.append(Hit(snap.chunks[chunk_index], fused[key], snap.paragraph_text[key]))
+        return hits

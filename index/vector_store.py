@@ -1,0 +1,79 @@
+"""Chroma, embedded (PersistentClient) by default or a server (`chroma run`) when a host is set.
+
+Vectors are always supplied by us: the collection has no embedding function, so Chroma never
+tries to download its default English model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.errors import GovQAError
+from assistant.records import Chunk
+
+_BATCH = 1000  # Chroma caps the size of one add/delete call
+
+
+class VectorStore:
+    def __init__(self, path: Path | None = None, host: str | None = None, port: int = 8000,
+                 collection: str = "govqa_chunks") -> None:
+        self.path, self.host, self.port, self.collection_name = path, host, port, collection
+        self._collection = None
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            settings = ChromaSettings(anonymized_telemetry=False)
+            try:
+                if self.host:
+                    client = chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
+                else:
+                    client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+                self._collection = client.get_or_create_collection(
+                    self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+            except Exception as exc:  # chromadb raises many types for an unreachable server
+                where = f"{self.host}:{self.port}" if self.host else str(self.path)
+                raise GovQAError(f"无法连接向量库 Chroma（{where}）：{exc}") from exc
+        return self._collection
+
+    def ids(self, doc_id: str | None = None) -> set[str]:
+        where = {"doc_id": doc_id} if doc_id else None
+        return set(self.collection.get(where=where, include=[])["ids"])
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {i: list(map(float, e)) for i, e in zip(got["ids"], got["embeddings"])}
+
+    def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        for start in range(0, len(chunks), _BATCH):
+            batch = chunks[start : start + _BATCH]
+            self.collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=[list(v) for v in vectors[start : start + _BATCH]],
+                documents=[c.search_text for c in batch],
+                metadatas=[{"doc_id": c.doc_id, "paragraph": c.paragraph, "year": c.year or 0} for c in batch],
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), _BATCH):
+            self.collection.delete(ids=ids[start : start + _BATCH])
+
+    def query(self, vector: Sequence[float], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first."""
+        where = None
+        if doc_ids:
+            where = {"doc_id": {"$in": list(doc_ids)}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+        count = self.collection.count()
+        if count == 0:
+            return []
+        got = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, count), where=where,
+                                    include=["distances"])
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     k_dense: int = Field(30, description="Candidates taken from dense search before fusion.")
     k_lexical: int = Field(30, description="Candidates taken from BM25 before fusion.")
     fusion: str = Field("weighted", description="'weighted' (min-max scores, dense_weight) or 'rrf'; weighted measured better.")
-    dense_weight: float = Field(0.3, description="Share of the dense score in weighted fusion; BM25 gets the rest.")
+    dense_weight: float = Field(0.2, description="Share of the dense score in weighted fusion; BM25 gets the rest.")
     k_hits: int = Field(10, description="Ranked hits returned with every answer.")
     max_question_chars: int = Field(500, description="Longer questions are rejected with a message.")
     max_report_bytes: int = Field(50 * 1024 * 1024, description="Larger report files are refused.")

@@ -32,7 +32,7 @@ _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 # Function words and question words carry no topic; they only add noise to BM25.
 STOPWORDS = frozenset(
     "的 了 和 与 及 是 在 有 对 为 把 被 将 等 也 都 就 而 并 或 之 其 这 那 个 些 吗 呢 吧 啊 呀 么 "
-    "什么 多少 哪些 哪个 哪里 怎么 怎么样 怎样 如何 为什么 是否 有没有 几 多 请问 请 一下 一共 总共 "
+    "什么 多少 哪些 哪个 哪里 哪天 时候 时间 怎么 怎么样 怎样 如何 为什么 是否 有没有 几 多 请问 请 一下 一共 总共 "
     "我们 我 你 你们 他们 它 这个 那个 这些 那些 此 该 年 个 项 说 情况 方面 相关 具体 主要 "
     "报告 提到 提及 里 中 上 下 吗 呢".split()
 )

@@ -92,7 +92,10 @@ class HybridRetriever:
                 best[key] = (score, i)
         return best
 
-    def _fuse(self, rankings: list[dict[ParagraphKey, tuple[float, int]]]) -> dict[ParagraphKey, float]:
+    def _fuse(self, rankings: list[dict[ParagraphKey, tuple[float, int]]],
+              floors: list[float | None]) -> dict[ParagraphKey, float]:
+        """floors: the score that counts as nothing in each ranking (0 for BM25); None = its lowest candidate,
+        for cosines, which are never near 0 (a lone BM25 match must not be normalised to 0)."""
         fused: dict[ParagraphKey, float] = {}
         if self.fusion == "rrf":
             for ranking in rankings:
@@ -101,11 +104,12 @@ class HybridRetriever:
                     fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank + 1)
             return fused
         weights = (self.dense_weight, 1.0 - self.dense_weight) if len(rankings) == 2 else (1.0,)
-        for weight, ranking in zip(weights, rankings):
+        for weight, ranking, floor in zip(weights, rankings, floors):
             if not ranking:
                 continue
             values = np.array([s for s, _ in ranking.values()])
-            low, span = values.min(), max(values.max() - values.min(), 1e-9)
+            low = values.min() if floor is None else floor
+            span = max(values.max() - low, 1e-9)
             for key, (score, _) in ranking.items():
                 fused[key] = fused.get(key, 0.0) + weight * (score - low) / span
         return fused
@@ -114,12 +118,14 @@ class HybridRetriever:
         snap = self.snapshot()
         if not snap.chunks:
             return []
-        rankings = []
+        rankings, floors = [], []
         if mode in ("hybrid", "dense"):
             rankings.append(self._by_paragraph(snap, self._dense(snap, query, doc_ids)))
+            floors.append(None)
         if mode in ("hybrid", "lexical"):
             rankings.append(self._by_paragraph(snap, self._lexical(snap, query, doc_ids)))
-        fused = self._fuse(rankings)
+            floors.append(0.0)
+        fused = self._fuse(rankings, floors)
         ordered = sorted(fused, key=lambda key: -fused[key])[:k]
         hits = []
         for key in ordered:

@@ -17,6 +17,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TypeVar
 
 from assistant.errors import LLMUnavailable
+from assistant.extractive import citation_for
 from assistant.numbers import unsupported_figures
 from assistant.prompts import messages
 from assistant.records import Citation, Hit
@@ -241,15 +242,7 @@ def _renumbered_text(kept: Sequence[_Checked], new_number: Mapping[int, int]) ->
 
 
 def _citation(n: int, hit: Hit, citing: Sequence[str], doc_titles: Mapping[str, str]) -> Citation:
-    return Citation(
-        n=n,
-        doc_id=hit.chunk.doc_id,
-        doc_title=doc_titles.get(hit.chunk.doc_id, hit.chunk.doc_id),
-        section=" › ".join(hit.chunk.section),
-        paragraph=hit.chunk.paragraph,
-        quote=_quote(hit.paragraph_text, citing),
-        text=hit.paragraph_text,
-    )
+    return citation_for(n, hit, _quote(hit.paragraph_text, citing), doc_titles)
 
 
 def _quote(paragraph: str, answer_sentences: Sequence[str]) -> str:

@@ -15,7 +15,9 @@ from assistant.records import Answer, Hit, Report
 from assistant.settings import Settings
 from index.catalog import Catalog
 from index.embedding import CachedQueryEmbedder, Embedder, SentenceTransformerEmbedder
-from index.ingest import IngestResult, delete_report, ingest_file
+from index.ingest import IngestResult, delete_report, doc_id_for, ingest_file
+from index.readers import read_report_lines
+from index.structure import parse_report
 from index.retrieval import HybridRetriever
 from index.textnorm import in_script_of
 from index.vector_store import VectorStore
@@ -49,6 +51,16 @@ class Assistant:
                         max_bytes=self.settings.max_report_bytes, progress=progress)
             for p in paths
         ]
+
+    def preview(self, path: Path) -> Report:
+        """Parse a report without touching the index, so staff can check it before committing."""
+        path = Path(path)
+        lines = read_report_lines(path, max_bytes=self.settings.max_report_bytes)
+        return parse_report(lines, doc_id=doc_id_for(path), source=path.name)
+
+    def report(self, doc_id: str) -> Report | None:
+        """One report with all its paragraphs (for the report viewer)."""
+        return self.catalog.report(doc_id)
 
     def ensure_index(self) -> list[IngestResult]:
         """A new user gets a working chat: ingest the bundled sample report when nothing is indexed."""

@@ -40,4 +40,4 @@ def compose(question: str, chosen: Sequence[Evidence], hits: Sequence[Hit],
 def _end_sentence(part: str) -> str:
     """Each quoted sentence ends with its citation and a full stop, so quotes never run together."""
     body, marker = part.rsplit("[", 1)
-    return f"{body}[{marker}" if body.endswith(("。", "！", "？")) else f"{body}[{marker}。"
+    return f"{body}[{marker}" if body.endswith(("。", "！", "？", ":", "：")) else f"{body}[{marker}。"

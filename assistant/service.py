@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from assistant import answerability, evidence
+from assistant import answerability, evidence, outline
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.extractive import citation_for, compose
 from assistant.question import prepare
@@ -111,10 +111,28 @@ class Assistant:
                                     started, generated.notice)
             except LLMUnavailable as exc:
                 notice = f"{exc} 已改用摘录式回答。"
+        structure = self._structure_items(prepared.search, chosen, hits)
+        if structure:
+            extra_hits, extra = outline.as_evidence(structure, len(hits))
+            chosen = [e for e in chosen if outline.announces_list(e.sentence)] + extra
+            verdict = answerability.Verdict(True, "")
         if not verdict.answerable:
             return self._refusal(question, verdict.reason, hits, titles, started, notice)
-        text, citations = compose(question, chosen, hits, titles)
+        text, citations = compose(question, chosen, [*hits, *(extra_hits if structure else ())], titles)
         return self._answer(question, True, text, citations, hits, started, notice)
+
+    def _structure_items(self, question: str, chosen: Sequence[evidence.Evidence], hits: Sequence[Hit]):
+        """Headings that answer an outline question or complete a sentence announcing a list."""
+        if not hits:
+            return []
+        report = self.catalog.report(hits[0].chunk.doc_id)
+        if outline.is_outline_question(question):
+            return outline.outline_items(report, question)
+        announcing = [e for e in chosen if outline.announces_list(e.sentence)]
+        if announcing:
+            hit = hits[announcing[0].hit_rank]
+            return outline.announced_items(self.catalog.report(hit.chunk.doc_id), hit.chunk.paragraph)
+        return []
 
     def _corpus_years(self, reports: Sequence[Report]) -> set[int]:
         """Years the reports speak about, plus any year their text names (e.g. a 2025 deadline)."""

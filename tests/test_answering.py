@@ -121,3 +121,12 @@ def test_refusal_never_calls_the_llm(real_assistant):
     assistant = Assistant(real_assistant.settings, embedder=real_assistant.embedder, chat_model=model)
     answer = assistant.ask("坎墩街道2024年地区生产总值是多少？")
     assert not answer.answered and model.i == 0
+
+
+def test_list_announced_by_a_sentence_is_answered_with_the_cited_headings(real_assistant):
+    answer = real_assistant.ask("2023年坎墩街道重点抓好哪五方面工作？")
+    assert answer.answered
+    assert "现代城市客厅" in answer.text and "干事创业激情" in answer.text
+    assert len(answer.citations) == 6
+    for citation in answer.citations:  # every cited heading resolves to an indexed paragraph
+        assert real_assistant.catalog.paragraph(citation.doc_id, citation.paragraph).text == citation.text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -136,13 +135,8 @@ class Assistant:
 
     def _corpus_years(self, reports: Sequence[Report]) -> set[int]:
         """Years the reports speak about, plus any year their text names (e.g. a 2025 deadline)."""
-        years = {y for r in reports for y in r.years}
-        doc_ids = {r.doc_id for r in reports}
-        snapshot = self.index.snapshot()
-        for chunk in snapshot.chunks:
-            if chunk.doc_id in doc_ids:
-                years.update(int(y) for y in re.findall(r"((?:19|20)\d{2})年", chunk.search_text))
-        return years
+        named = self.index.snapshot().years_named
+        return {y for r in reports for y in (*r.years, *named.get(r.doc_id, ()))}
 
     def _refusal(self, question: str, reason: str, hits: Sequence[Hit], titles: dict[str, str],
                  started: float, notice: str) -> Answer:

@@ -6,6 +6,7 @@ different paragraphs, each represented by its best-matching window.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from index.thesaurus import expand
 from index.vector_store import VectorStore
 
 RRF_K = 60
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
 ParagraphKey = tuple[str, int]
 
 
@@ -34,6 +36,14 @@ class _Snapshot:
     doc_ids: np.ndarray
     lexical: LexicalIndex
     paragraph_text: dict[ParagraphKey, str]
+    years_named: dict[str, frozenset[int]]  # per report: every year its text names (2025年 deadlines too)
+
+
+def _years_named(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
+    years: dict[str, set[int]] = {}
+    for chunk in chunks:
+        years.setdefault(chunk.doc_id, set()).update(int(y) for y in _YEAR.findall(chunk.search_text))
+    return {doc_id: frozenset(found) for doc_id, found in years.items()}
 
 
 class HybridRetriever:
@@ -62,6 +72,7 @@ class HybridRetriever:
                     doc_ids=np.array([c.doc_id for c in chunks]),
                     lexical=LexicalIndex([c.search_text for c in chunks], tokenizer),
                     paragraph_text=paragraph_text,
+                    years_named=_years_named(chunks),
                 )
             return self._snapshot
 

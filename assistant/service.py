@@ -11,10 +11,10 @@ from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.extractive import citation_for, compose
 from assistant.question import prepare
 from assistant.records import Answer, Hit, Report
-from assistant.settings import Settings
+from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
-from index.embedding import CachedQueryEmbedder, Embedder, SentenceTransformerEmbedder
-from index.ingest import IngestResult, delete_report, doc_id_for, ingest_file
+from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
+from index.ingest import IngestResult, delete_report, doc_id_for, ingest_file, repair_vectors
 from index.readers import read_report_lines
 from index.structure import parse_report
 from index.retrieval import HybridRetriever
@@ -31,10 +31,11 @@ class Assistant:
         index_dir = Path(self.settings.index_dir)
         self.catalog = Catalog(index_dir / "catalog.sqlite3")
         self.vectors = VectorStore(index_dir / "chroma", self.settings.chroma_host, self.settings.chroma_port,
-                                   self.settings.collection)
-        self.embedder = embedder or CachedQueryEmbedder(
-            SentenceTransformerEmbedder(self.settings.embedding_model, self.settings.embedding_batch_size)
-        )
+                                   collection_name(self.settings))
+        self.embedder = embedder or CachedQueryEmbedder(make_embedder(
+            self.settings.embedding_model, self.settings.embedding_backend, self.settings.embedding_batch_size,
+            self.settings.model_cache_dir,
+        ))
         self.index = HybridRetriever(self.catalog, self.vectors, self.embedder, fusion=self.settings.fusion,
                                      k_dense=self.settings.k_dense, k_lexical=self.settings.k_lexical,
                                      dense_weight=self.settings.dense_weight)
@@ -62,8 +63,12 @@ class Assistant:
         return self.catalog.report(doc_id)
 
     def ensure_index(self) -> list[IngestResult]:
-        """A new user gets a working chat: ingest the bundled sample report when nothing is indexed."""
-        return [] if self.catalog.reports() else self.ingest([self.settings.sample_report])
+        """A new user gets a working chat: ingest the bundled sample report when nothing is indexed.
+        Chunks without vectors (another model or backend chosen, a wiped Chroma server) are embedded again."""
+        if not self.catalog.reports():
+            return self.ingest([self.settings.sample_report])
+        repair_vectors(self.catalog, self.vectors, self.embedder)
+        return []
 
     def reports(self) -> list[Report]:
         return self.catalog.reports()

@@ -211,7 +211,7 @@ def evaluate(questions_path: Path | str, out_dir: Path | None, retriever: Mode =
     # Imported here so scoring and the unit tests do not pay for torch, Chroma and LangChain.
     from assistant.service import Assistant
     from eval.naive import indexed_report_paths, naive_assistant
-    from index.embedding import CachedQueryEmbedder, SentenceTransformerEmbedder
+    from index.embedding import CachedQueryEmbedder, make_embedder
 
     if retriever not in LABELS:
         raise ValueError(f"retriever must be one of {', '.join(LABELS)}, not {retriever!r}")
@@ -219,7 +219,8 @@ def evaluate(questions_path: Path | str, out_dir: Path | None, retriever: Mode =
     settings = settings or Settings()
     # One model in memory for both, but a query cache each: the second run must not get the
     # first run's query embeddings for free, or its latencies would not compare.
-    model = SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
+    model = make_embedder(settings.embedding_model, settings.embedding_backend, settings.embedding_batch_size,
+                          settings.model_cache_dir)
     ours = Assistant(settings, embedder=CachedQueryEmbedder(model))
     ours.ensure_index()  # the baseline needs it too: the shared answerer reads the catalog and BM25 terms
     with tempfile.TemporaryDirectory(prefix="govqa-naive-") as naive_dir:

@@ -39,9 +39,8 @@ def doc_id_for(path: Path) -> str:
     return re.sub(r"[^\w\u4e00-\u9fff-]+", "-", path.stem).strip("-").lower() or "report"
 
 
-def _embed_missing(chunks: list[Chunk], vectors: VectorStore, embedder: Embedder,
+def _embed_missing(chunks: list[Chunk], have: set[str], vectors: VectorStore, embedder: Embedder,
                    progress: Callable[[int, int], None] | None) -> int:
-    have = vectors.embeddings([c.chunk_id for c in chunks]).keys()
     missing = [c for c in chunks if c.chunk_id not in have]
     for start in range(0, len(missing), EMBED_BATCH):
         batch = missing[start : start + EMBED_BATCH]
@@ -63,11 +62,17 @@ def ingest_file(path: Path, catalog: Catalog, vectors: VectorStore, embedder: Em
     new_ids = {c.chunk_id for c in chunks}
     if previous_hash == report.content_hash and new_ids <= old_ids:
         return IngestResult(doc_id, report.title, "unchanged", len(report.paragraphs), len(chunks), 0)
-    embedded = _embed_missing(chunks, vectors, embedder, progress)
+    embedded = _embed_missing(chunks, old_ids, vectors, embedder, progress)
     catalog.replace_report(report, chunks, extract_terms(p.text for p in report.paragraphs))
     vectors.delete(sorted(old_ids - new_ids))
     status = "added" if previous_hash is None else "replaced"
     return IngestResult(doc_id, report.title, status, len(report.paragraphs), len(chunks), embedded)
+
+
+def repair_vectors(catalog: Catalog, vectors: VectorStore, embedder: Embedder,
+                   progress: Callable[[int, int], None] | None = None) -> int:
+    """Embed every catalogued chunk the vector store lacks; returns how many."""
+    return _embed_missing(catalog.chunks(), vectors.ids(), vectors, embedder, progress)
 
 
 def delete_report(doc_id: str, catalog: Catalog, vectors: VectorStore) -> bool:

@@ -118,3 +118,15 @@ def test_unsupported_file_type(fake_assistant, tmp_path):
     path.write_bytes(b"whatever")
     with pytest.raises(ReportError):
         fake_assistant.ingest([path])
+
+
+def test_another_embedding_backend_gets_its_own_vectors_on_start(tmp_path, sample_report):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    first = Assistant(Settings(index_dir=tmp_path / "index", embedding_backend="torch"), embedder=FakeEmbedder())
+    first.ingest([sample_report])
+    other = Assistant(Settings(index_dir=tmp_path / "index", embedding_backend="onnx"), embedder=FakeEmbedder())
+    assert other.vectors.ids() == set()  # never the other model's vectors
+    assert other.ensure_index() == []  # the report is catalogued: nothing re-parsed…
+    assert other.vectors.ids() == {c.chunk_id for c in other.catalog.chunks()}  # …but every chunk embedded

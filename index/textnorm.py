@@ -24,11 +24,11 @@ def _converter(config: str) -> OpenCC:
 
 
 def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
+    return _converter("t2s.json").convert(text)
 
 
 def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
+    return _converter("s2t.json").convert(text)
 
 
 def is_traditional(text: str) -> bool:

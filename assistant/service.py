@@ -14,7 +14,7 @@ from assistant.records import Answer, Hit, Report
 from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
 from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
-from index.ingest import IngestResult, delete_report, doc_id_for, ingest_file, repair_vectors
+from index.ingest import IngestResult, delete_report, doc_id_for, ingest_file, repair_vectors, restore_catalog
 from index.readers import read_report_lines
 from index.structure import parse_report
 from index.retrieval import HybridRetriever
@@ -65,7 +65,7 @@ class Assistant:
     def ensure_index(self) -> list[IngestResult]:
         """A new user gets a working chat: ingest the bundled sample report when nothing is indexed.
         Chunks without vectors (another model or backend chosen, a wiped Chroma server) are embedded again."""
-        if not self.catalog.reports():
+        if not self.catalog.reports() and not restore_catalog(self.catalog, self.vectors):
             return self.ingest([self.settings.sample_report])
         repair_vectors(self.catalog, self.vectors, self.embedder)
         return []

@@ -63,6 +63,7 @@ def ingest_file(path: Path, catalog: Catalog, vectors: VectorStore, embedder: Em
     if previous_hash == report.content_hash and new_ids <= old_ids:
         return IngestResult(doc_id, report.title, "unchanged", len(report.paragraphs), len(chunks), 0)
     embedded = _embed_missing(chunks, old_ids, vectors, embedder, progress)
+    vectors.put_report(report)
     catalog.replace_report(report, chunks, extract_terms(p.text for p in report.paragraphs))
     vectors.delete(sorted(old_ids - new_ids))
     status = "added" if previous_hash is None else "replaced"
@@ -78,4 +79,18 @@ def repair_vectors(catalog: Catalog, vectors: VectorStore, embedder: Embedder,
 def delete_report(doc_id: str, catalog: Catalog, vectors: VectorStore) -> bool:
     existed = catalog.delete_report(doc_id)  # catalog first: from here on the vectors are invisible
     vectors.delete(sorted(vectors.ids(doc_id)))
+    vectors.delete_report(doc_id)
     return existed
+
+
+def restore_catalog(catalog: Catalog, vectors: VectorStore) -> int:
+    """Rebuild an empty local catalog (and so BM25) from the reports kept in Chroma.
+
+    Chunking is deterministic, so the rebuilt chunk ids are the ids of the stored vectors: a new
+    replica against a shared Chroma server serves at once without embedding anything.
+    """
+    restored = 0
+    for report in vectors.stored_reports():
+        catalog.replace_report(report, chunk_report(report), extract_terms(p.text for p in report.paragraphs))
+        restored += 1
+    return restored

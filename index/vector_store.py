@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.errors import GovQAError
-from assistant.records import Chunk
+import json
+from dataclasses import asdict
+
+from assistant.records import Chunk, Paragraph, Report
 
 _BATCH = 1000  # Chroma caps the size of one add/delete call
 
@@ -20,9 +23,20 @@ class VectorStore:
                  collection: str = "govqa_chunks") -> None:
         self.path, self.host, self.port, self.collection_name = path, host, port, collection
         self._collection = None
+        self._reports = None
 
     @property
     def collection(self):
+        self._connect()
+        return self._collection
+
+    @property
+    def report_collection(self):
+        """Whole reports as JSON, so a replica with an empty local catalog can rebuild it from the server."""
+        self._connect()
+        return self._reports
+
+    def _connect(self) -> None:
         if self._collection is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
@@ -33,13 +47,14 @@ class VectorStore:
                     client = chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
                 else:
                     client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+                self._reports = client.get_or_create_collection(f"{self.collection_name}-reports",
+                                                                embedding_function=None)
                 self._collection = client.get_or_create_collection(
                     self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
                 )
             except Exception as exc:  # chromadb raises many types for an unreachable server
                 where = f"{self.host}:{self.port}" if self.host else str(self.path)
                 raise GovQAError(f"无法连接向量库 Chroma（{where}）：{exc}") from exc
-        return self._collection
 
     def ids(self, doc_id: str | None = None) -> set[str]:
         where = {"doc_id": doc_id} if doc_id else None
@@ -77,3 +92,22 @@ class VectorStore:
         got = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, count), where=where,
                                     include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    # --- whole reports ------------------------------------------------------------------------
+    def put_report(self, report: Report) -> None:
+        record = {**asdict(report), "paragraphs": [asdict(p) for p in report.paragraphs]}
+        self.report_collection.upsert(ids=[report.doc_id], embeddings=[[0.0]],
+                                      documents=[json.dumps(record, ensure_ascii=False)])
+
+    def stored_reports(self) -> list[Report]:
+        documents = self.report_collection.get(include=["documents"])["documents"]
+        return [_report_from_json(doc) for doc in documents]
+
+    def delete_report(self, doc_id: str) -> None:
+        self.report_collection.delete(ids=[doc_id])
+
+
+def _report_from_json(document: str) -> Report:
+    record = json.loads(document)
+    paragraphs = tuple(Paragraph(**{**p, "section": tuple(p["section"])}) for p in record.pop("paragraphs"))
+    return Report(**{**record, "years": tuple(record["years"]), "paragraphs": paragraphs})

@@ -99,20 +99,23 @@ class Catalog:
         rows = self._connect().execute(
             "SELECT doc_id, title, source, content_hash, metadata, years FROM reports ORDER BY doc_id"
         ).fetchall()
-        return [
-            Report(doc_id, title, source, digest, json.loads(meta), tuple(json.loads(years)), ())
-            for doc_id, title, source, digest, meta, years in rows
-        ]
+        return [_report(row) for row in rows]
+
+    def paragraph_texts(self) -> dict[tuple[str, int], str]:
+        rows = self._connect().execute("SELECT doc_id, number, text FROM paragraphs")
+        return {(doc_id, number): text for doc_id, number, text in rows}
 
     def report(self, doc_id: str) -> Report | None:
-        found = [r for r in self.reports() if r.doc_id == doc_id]
-        if not found:
+        row = self._connect().execute(
+            "SELECT doc_id, title, source, content_hash, metadata, years FROM reports WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
             return None
         rows = self._connect().execute(
             "SELECT doc_id, number, section, text, kind FROM paragraphs WHERE doc_id = ? ORDER BY number", (doc_id,)
         ).fetchall()
         paragraphs = tuple(Paragraph(d, n, tuple(json.loads(s)), t, k) for d, n, s, t, k in rows)
-        return Report(**{**found[0].__dict__, "paragraphs": paragraphs})
+        return _report(row, paragraphs)
 
     def paragraph(self, doc_id: str, number: int) -> Paragraph | None:
         row = self._connect().execute(
@@ -130,3 +133,8 @@ class Catalog:
 
     def terms(self) -> list[str]:
         return [row[0] for row in self._connect().execute("SELECT DISTINCT term FROM lexicon")]
+
+
+def _report(row: tuple, paragraphs: tuple[Paragraph, ...] = ()) -> Report:
+    doc_id, title, source, digest, metadata, years = row
+    return Report(doc_id, title, source, digest, json.loads(metadata), tuple(json.loads(years)), paragraphs)

@@ -59,11 +59,7 @@ class HybridRetriever:
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
                 chunks = tuple(self.catalog.chunks())
-                paragraph_text = {
-                    (p.doc_id, p.number): p.text
-                    for report in self.catalog.reports()
-                    for p in self.catalog.report(report.doc_id).paragraphs
-                }
+                paragraph_text = self.catalog.paragraph_texts()
                 tokenizer = Tokenizer(self.catalog.terms())
                 self._snapshot = _Snapshot(
                     generation=generation,

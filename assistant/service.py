@@ -101,12 +101,17 @@ class Assistant:
         if self.generator is not None and history and prepared.search == prepared.typed:
             prepared = prepare(self.generator.condense(question, history), None,
                                self.settings.max_question_chars * 4, self._plan_year(reports))
-        hits = self.retriever.search(prepared.search, k=max(self.settings.k_hits, 10), doc_ids=doc_ids)
+        snapshot = self.index.snapshot()  # one index state for the whole answer
+        k = max(self.settings.k_hits, 10)
+        if self.retriever is self.index:
+            hits = self.index.search(prepared.search, k=k, doc_ids=doc_ids, snapshot=snapshot)
+        else:
+            hits = self.retriever.search(prepared.search, k=k, doc_ids=doc_ids)
         titles = {r.doc_id: r.title for r in reports}
-        lexical = self.index.snapshot().lexical
+        lexical = snapshot.lexical
         scored = evidence.score_sentences(prepared, hits, lexical)
         chosen = evidence.select(scored, prepared)
-        verdict = answerability.judge(prepared, chosen, lexical, self._corpus_years(reports))
+        verdict = answerability.judge(prepared, chosen, lexical, self._corpus_years(reports, snapshot))
         notice = ""
         if verdict.answerable and self.generator is not None:
             try:
@@ -138,9 +143,10 @@ class Assistant:
             return outline.announced_items(self.catalog.report(hit.chunk.doc_id), hit.chunk.paragraph)
         return []
 
-    def _corpus_years(self, reports: Sequence[Report]) -> set[int]:
+    @staticmethod
+    def _corpus_years(reports: Sequence[Report], snapshot) -> set[int]:
         """Years the reports speak about, plus any year their text names (e.g. a 2025 deadline)."""
-        named = self.index.snapshot().years_named
+        named = snapshot.years_named
         return {y for r in reports for y in (*r.years, *named.get(r.doc_id, ()))}
 
     def _refusal(self, question: str, reason: str, hits: Sequence[Hit], titles: dict[str, str],

@@ -101,6 +101,16 @@ class Catalog:
         ).fetchall()
         return [_report(row) for row in rows]
 
+    def consistent_read(self) -> tuple[int, list[Chunk], dict[tuple[str, int], str], list[str]]:
+        """Generation, chunks, paragraph texts and terms from one read transaction: with WAL a
+        concurrent ingest is either wholly visible or not at all, never half."""
+        db = self._connect()
+        db.execute("BEGIN")
+        try:
+            return self.generation(), self.chunks(), self.paragraph_texts(), self.terms()
+        finally:
+            db.execute("COMMIT")
+
     def paragraph_texts(self) -> dict[tuple[str, int], str]:
         rows = self._connect().execute("SELECT doc_id, number, text FROM paragraphs")
         return {(doc_id, number): text for doc_id, number, text in rows}

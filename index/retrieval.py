@@ -58,9 +58,9 @@ class HybridRetriever:
         generation = self.catalog.generation()
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                chunks = tuple(self.catalog.chunks())
-                paragraph_text = self.catalog.paragraph_texts()
-                tokenizer = Tokenizer(self.catalog.terms())
+                generation, chunk_list, paragraph_text, terms = self.catalog.consistent_read()
+                chunks = tuple(chunk_list)
+                tokenizer = Tokenizer(terms)
                 self._snapshot = _Snapshot(
                     generation=generation,
                     chunks=chunks,
@@ -72,8 +72,8 @@ class HybridRetriever:
                 )
             return self._snapshot
 
-    def query_tokens(self, query: str) -> list[str]:
-        tokenizer = self.snapshot().lexical.tokenizer
+    def query_tokens(self, query: str, snapshot: _Snapshot | None = None) -> list[str]:
+        tokenizer = (snapshot or self.snapshot()).lexical.tokenizer
         return expand(tokenizer.tokens(normalize(query)), tokenizer.tokens)
 
     # --- the two searches, each a chunk-index → score map -------------------------------------
@@ -85,7 +85,7 @@ class HybridRetriever:
 
     def _lexical(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None) -> dict[int, float]:
         mask = np.isin(snap.doc_ids, list(doc_ids)).astype(float) if doc_ids else None
-        scores = snap.lexical.scores(self.query_tokens(query), mask)
+        scores = snap.lexical.scores(self.query_tokens(query, snap), mask)
         top = np.argsort(-scores)[: self.k_lexical]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
@@ -121,8 +121,10 @@ class HybridRetriever:
                 fused[key] = fused.get(key, 0.0) + weight * (score - low) / span
         return fused
 
-    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None, mode: str = "hybrid") -> list[Hit]:
-        snap = self.snapshot()
+    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None, mode: str = "hybrid",
+               snapshot: _Snapshot | None = None) -> list[Hit]:
+        """snapshot: pin the index state, so one question never mixes two versions of a report."""
+        snap = snapshot or self.snapshot()
         if not snap.chunks:
             return []
         rankings, floors = [], []

@@ -6,6 +6,7 @@ different paragraphs, each represented by its best-matching window.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.errors import GovQAError
 from assistant.records import Chunk, Hit
 from index.catalog import Catalog
 from index.embedding import Embedder
@@ -21,6 +23,7 @@ from index.textnorm import normalize
 from index.thesaurus import expand
 from index.vector_store import VectorStore
 
+log = logging.getLogger(__name__)
 RRF_K = 60
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 ParagraphKey = tuple[str, int]
@@ -129,7 +132,15 @@ class HybridRetriever:
             return []
         rankings, floors = [], []
         if mode in ("hybrid", "dense"):
-            rankings.append(self._by_paragraph(snap, self._dense(snap, query, doc_ids)))
+            try:
+                dense = self._dense(snap, query, doc_ids)
+            except GovQAError as exc:
+                if mode == "dense":
+                    raise
+                # The vector store is down even after retries: answer from BM25 alone rather than not at all.
+                log.warning("dense search unavailable, BM25 only: %s", exc)
+                dense = {}
+            rankings.append(self._by_paragraph(snap, dense))
             floors.append(None)
         if mode in ("hybrid", "lexical"):
             rankings.append(self._by_paragraph(snap, self._lexical(snap, query, doc_ids)))

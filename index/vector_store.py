@@ -6,16 +6,45 @@ tries to download its default English model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from assistant.errors import GovQAError
-import json
-from dataclasses import asdict
-
 from assistant.records import Chunk, Paragraph, Report
 
 _BATCH = 1000  # Chroma caps the size of one add/delete call
+_ATTEMPTS = 3
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _retrying(method: Callable[P, T]) -> Callable[P, T]:
+    """A Chroma server that drops out mid-session is retried with a fresh connection and backoff;
+    the embedded store's errors are not transient and pass straight through."""
+
+    @functools.wraps(method)
+    def wrapper(self: VectorStore, *args, **kwargs):
+        for attempt in range(_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except GovQAError:
+                if not self.host or attempt == _ATTEMPTS - 1:
+                    raise
+            except Exception as exc:  # chromadb and httpx raise many types for a lost server
+                if not self.host:
+                    raise
+                if attempt == _ATTEMPTS - 1:
+                    raise GovQAError(f"向量库 Chroma（{self.host}:{self.port}）暂时无法访问，请稍后再试：{exc}") from exc
+            self._collection = self._reports = None
+            time.sleep(0.3 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    return wrapper  # type: ignore[return-value]
 
 
 class VectorStore:
@@ -56,16 +85,12 @@ class VectorStore:
                 where = f"{self.host}:{self.port}" if self.host else str(self.path)
                 raise GovQAError(f"无法连接向量库 Chroma（{where}）：{exc}") from exc
 
+    @_retrying
     def ids(self, doc_id: str | None = None) -> set[str]:
         where = {"doc_id": doc_id} if doc_id else None
         return set(self.collection.get(where=where, include=[])["ids"])
 
-    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        if not ids:
-            return {}
-        got = self.collection.get(ids=list(ids), include=["embeddings"])
-        return {i: list(map(float, e)) for i, e in zip(got["ids"], got["embeddings"])}
-
+    @_retrying
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]
@@ -76,11 +101,13 @@ class VectorStore:
                 metadatas=[{"doc_id": c.doc_id, "paragraph": c.paragraph, "year": c.year or 0} for c in batch],
             )
 
+    @_retrying
     def delete(self, ids: Sequence[str]) -> None:
         ids = list(ids)
         for start in range(0, len(ids), _BATCH):
             self.collection.delete(ids=ids[start : start + _BATCH])
 
+    @_retrying
     def query(self, vector: Sequence[float], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
         where = None
@@ -94,15 +121,18 @@ class VectorStore:
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
     # --- whole reports ------------------------------------------------------------------------
+    @_retrying
     def put_report(self, report: Report) -> None:
         record = {**asdict(report), "paragraphs": [asdict(p) for p in report.paragraphs]}
         self.report_collection.upsert(ids=[report.doc_id], embeddings=[[0.0]],
                                       documents=[json.dumps(record, ensure_ascii=False)])
 
+    @_retrying
     def stored_reports(self) -> list[Report]:
         documents = self.report_collection.get(include=["documents"])["documents"]
         return [_report_from_json(doc) for doc in documents]
 
+    @_retrying
     def delete_report(self, doc_id: str) -> None:
         self.report_collection.delete(ids=[doc_id])
 

@@ -77,3 +77,36 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     assistant = Assistant(server_settings(tmp_path, free_port()))
     with pytest.raises(GovQAError, match="无法连接向量库"):
         assistant.ensure_index()
+
+
+def test_server_lost_mid_session_degrades_to_bm25_then_recovers(tmp_path_factory, tmp_path):
+    """Its own server, stopped and restarted on the same port and data: no crash, answers throughout."""
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    data, port = tmp_path_factory.mktemp("chroma-restart"), free_port()
+
+    def start():
+        process = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+                return process
+            except OSError:
+                time.sleep(0.3)
+        process.kill()
+        pytest.fail("chroma run did not start")
+
+    server = start()
+    assistant = Assistant(server_settings(tmp_path, port))
+    assistant.ensure_index()
+    server.terminate()
+    server.wait(timeout=30)
+    answer = assistant.ask("2023年计划安装多少套智能排口？")  # dense is down: BM25 still answers
+    assert answer.answered and "20套" in answer.text
+    server = start()
+    try:
+        assert assistant.vectors.ids()  # reconnected to the restarted server
+        assert assistant.index.search("智能排口", mode="dense")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

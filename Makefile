@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean-index
+.PHONY: run test install browser clean-index
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,21 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/govqa serve
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (never a Playwright-downloaded browser); the CJK font
+# keeps their screenshots readable. Installed when missing and running as root.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+browser:
+	@if [ -x $(CHROMIUM) ] && [ -f $(CJK_FONT) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-wqy-microhei; \
+	else \
+		echo "browser tests need $(CHROMIUM) and a CJK font: run 'sudo apt-get install -y chromium fonts-wqy-microhei'" \
+		     "(without chromium tests/test_browser.py is skipped)"; \
+	fi
+
+test: $(STAMP) browser
 	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q
 
 clean-index:

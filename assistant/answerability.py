@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.evidence import Evidence, asks_quantity, asks_time
+from assistant.evidence import Evidence, Terms, asks_quantity, asks_time
 from assistant.question import Question
 import jieba.posseg as pseg
 
@@ -22,6 +22,7 @@ from index.textnorm import normalize
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _ASKERS = frozenset("多少 几 叫 几个 几家 几条 几名 几位 几所 多大 多高 多长 什么时候 哪年 哪一年".split())
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TIME = re.compile(r"(?:19|20)\d{2}|\d{1,2}月|年底|年内|上半年|下半年")
 _NOUNISH = ("n", "vn", "l")
 
@@ -47,6 +48,10 @@ def judge(question: Question, chosen: Sequence[Evidence], lexical: LexicalIndex,
     missing_years = [y for y in question.years if y not in corpus_years]
     if missing_years:
         return Verdict(False, f"报告中没有{'、'.join(map(str, missing_years))}年的相关内容。")
+    topic = Terms.known(question.focus, lexical)
+    if not any(_CJK.search(a) for alts in topic.alternatives for a in alts):
+        # Only digits, Latin words or markup match: nothing the report is about was asked.
+        return Verdict(False, "问题里没有报告涉及的内容，请用中文描述想了解的事项。")
     measured = measured_noun(question.focus)
     if measured and not any(lexical.knows(a) for a in (measured, *SYNONYMS.get(measured, ()))):
         return Verdict(False, f"报告中没有提到“{measured}”。")

@@ -133,5 +133,13 @@ def evaluate(
         raise typer.Exit(1)
 
 
+# Sub-commands that live in their own modules register on the app above.
+from assistant.cli_feedback import feedback_app  # noqa: E402
+from assistant.cli_ledger import register as register_ledger  # noqa: E402
+
+app.add_typer(feedback_app, name="feedback")
+register_ledger(app)
+
+
 def main() -> None:  # pragma: no cover - console entry
     sys.exit(app())

@@ -9,6 +9,8 @@ from pathlib import Path
 from assistant import answerability, evidence, outline
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.extractive import citation_for, compose
+from assistant.ledger import Ledger
+from assistant.ledger_chat import answer_from_ledger
 from assistant.question import prepare
 from assistant.records import Answer, Hit, Report
 from assistant.settings import Settings, collection_name
@@ -36,6 +38,8 @@ class Assistant:
             self.settings.embedding_model, self.settings.embedding_backend, self.settings.embedding_batch_size,
             self.settings.model_cache_dir,
         ))
+        self.ledger = Ledger(index_dir / "ledger.sqlite3", embedder=self.embedder,
+                             min_cosine=self.settings.ledger_min_cosine)
         self.index = HybridRetriever(self.catalog, self.vectors, self.embedder, fusion=self.settings.fusion,
                                      k_dense=self.settings.k_dense, k_lexical=self.settings.k_lexical,
                                      dense_weight=self.settings.dense_weight)
@@ -46,11 +50,13 @@ class Assistant:
 
     # --- reports -----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
-        return [
+        results = [
             ingest_file(Path(p), self.catalog, self.vectors, self.embedder,
                         max_bytes=self.settings.max_report_bytes, progress=progress)
             for p in paths
         ]
+        self.ledger.sync(self.catalog)
+        return results
 
     def preview(self, path: Path) -> Report:
         """Parse a report without touching the index, so staff can check it before committing."""
@@ -68,13 +74,16 @@ class Assistant:
         if not self.catalog.reports() and not restore_catalog(self.catalog, self.vectors):
             return self.ingest([self.settings.sample_report])
         repair_vectors(self.catalog, self.vectors, self.embedder)
+        self.ledger.sync(self.catalog)  # indexes built before the ledger existed get one
         return []
 
     def reports(self) -> list[Report]:
         return self.catalog.reports()
 
     def delete(self, doc_id: str) -> bool:
-        return delete_report(doc_id, self.catalog, self.vectors)
+        existed = delete_report(doc_id, self.catalog, self.vectors)
+        self.ledger.remove(doc_id)
+        return existed
 
     # --- answering ---------------------------------------------------------------------------
     @property
@@ -98,6 +107,8 @@ class Assistant:
         if not reports:
             raise IndexMissing("还没有导入任何报告：请先运行 govqa ingest 导入报告。")
         prepared = prepare(question, history, self.settings.max_question_chars, self._plan_year(reports))
+        if not doc_ids and (from_ledger := answer_from_ledger(prepared.typed, self.ledger)) is not None:
+            return self._answer(question, True, from_ledger.text, from_ledger.citations, (), started, "")
         if self.generator is not None and history and prepared.search == prepared.typed:
             prepared = prepare(self.generator.condense(question, history), None,
                                self.settings.max_question_chars * 4, self._plan_year(reports))

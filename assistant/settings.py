@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(500, description="Longer questions are rejected with a message.")
     max_report_bytes: int = Field(50 * 1024 * 1024, description="Larger report files are refused.")
 
+    ledger_min_cosine: float = Field(
+        0.75, description="Ledger linking: minimum cosine for a match; calibrated for m3e-small (same matter ≥0.84, unrelated ≤0.72)."
+    )
+    staff_password: SecretStr | None = Field(
+        None, description="Staff workspace password (upload/delete in the UI); unset = no staff workspace."
+    )
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint (Ollama, vLLM, DeepSeek…); unset = offline answerer.")
     llm_model: str | None = Field(None, description="Model name at that endpoint.")
     llm_api_key: str = Field("not-needed", description="API key for the endpoint, if it wants one.")

@@ -1,4 +1,5 @@
-"""Gradio chat over the indexed reports: a thin shell around Assistant.ask that streams and cites."""
+"""Gradio app over the indexed reports: residents' chat with sources and feedback, the report viewer,
+and (behind GOVQA_STAFF_PASSWORD) the staff workspace. Markup lives in ui/render.py and ui/reports.py."""
 
 from __future__ import annotations
 
@@ -7,18 +8,28 @@ import os
 # Must be set before gradio is imported: it reads the flag at import time. Offline tool, no telemetry.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-import html
 import logging
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from functools import partial
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import gradio as gr
 
 from assistant.errors import GovQAError
-from assistant.records import Answer, Citation, Report
-from index.textnorm import split_sentences
+from assistant.feedback import FeedbackStore
+from assistant.records import Answer, Report
+from ui.assets import BRIDGE_JS, CSS, HEAD, SCROLL_JS
+from ui.render import (
+    SCRIPT_CHOICES, Coverage, Message, Script, Turn, coverage_of, indexed_line, parse_paragraph_anchor, render_chat,
+    render_text, user_message,
+)
+from ui.reports import render_report, report_choices
+from ui.staff import PRIVATE, StaffAssistant, StaffGate, api_delete_report, build_staff_tab
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -29,128 +40,72 @@ EXAMPLES = (
     "我们街道去年经济怎么样？",
     "2024年的GDP是多少？",
 )
-EXCERPT_CHARS = 120
 STREAM_STEP = 4  # characters added per streamed update
 STREAM_DELAY_S = 0.02  # the offline answer is ready at once; pacing makes the streaming visible
+INTERNAL_ERROR = "内部错误，请稍后重试。"
 
-Message = dict[str, Any]
 
-
-class AssistantLike(Protocol):
+class AssistantLike(StaffAssistant, Protocol):
     def ask(self, question: str, history: Sequence[dict] | None = None) -> Answer: ...
 
-    def reports(self) -> list[Report]: ...
+    def report(self, doc_id: str) -> Report | None: ...
 
 
-# --- markup: pure functions, every report or user string escaped ----------------------------------
-def _esc(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
-
-
-def _quote_spans(paragraph: str, quote: str) -> list[tuple[int, int]]:
-    """Where the quote sits in its paragraph: whole, or sentence by sentence when it joins several."""
-    if not quote:
-        return []
-    if (start := paragraph.find(quote)) >= 0:
-        return [(start, start + len(quote))]
-    spans = sorted(
-        (start, start + len(s)) for s in split_sentences(quote) if (start := paragraph.find(s)) >= 0
-    )
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def highlight(paragraph: str, quote: str) -> str:
-    """The escaped paragraph with the quoted sentence(s) in <mark>."""
-    spans = _quote_spans(paragraph, quote)
-    if quote and not spans:  # a quote not found verbatim (e.g. from a generative model) is still shown
-        return f"<p><mark>{_esc(quote)}</mark></p><p>{_esc(paragraph)}</p>"
-    parts, pos = [], 0
-    for start, end in spans:
-        parts += [_esc(paragraph[pos:start]), f"<mark>{_esc(paragraph[start:end])}</mark>"]
-        pos = end
-    parts.append(_esc(paragraph[pos:]))
-    return "".join(parts)
-
-
-def _place(c: Citation) -> str:
-    return " · ".join(_esc(p) for p in (c.doc_title, c.section, f"第{c.paragraph}段") if p)
-
-
-def render_source(c: Citation) -> str:
-    return (f"<details><summary>[{c.n}] {_place(c)}</summary>"
-            f"<blockquote>{highlight(c.text, c.quote)}</blockquote></details>")
-
-
-def _excerpt(text: str) -> str:
-    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
-
-
-def render_related(c: Citation) -> str:
-    return f"<li>{_place(c)}：{_esc(_excerpt(c.text))}</li>"
-
-
-def render_sources(answer: Answer) -> str:
-    """Cited paragraphs for an answer; the closest paragraphs for a refusal."""
-    if answer.answered and answer.citations:
-        # One line, no blank lines: markdown then passes the whole block through as HTML.
-        return "<p><strong>来源</strong></p>" + "".join(render_source(c) for c in answer.citations)
-    if not answer.answered and answer.related:
-        return "<p><strong>相关段落</strong></p><ul>" + "".join(render_related(c) for c in answer.related) + "</ul>"
-    return ""
-
-
-def render_text(text: str) -> str:
-    return f"<p>{_esc(text)}</p>"
-
-
-def render_answer(answer: Answer) -> str:
-    notice = f"<p><em>（{_esc(answer.notice)}）</em></p>" if answer.notice else ""
-    return render_text(answer.text) + notice + render_sources(answer)
-
-
-def render_error(message: str) -> str:
-    return f"<p>⚠️ {_esc(message)}</p>"
-
-
-def indexed_line(reports: Sequence[Report]) -> str:
-    if not reports:
-        return "尚未导入任何报告。"
-    return "已索引报告：" + "、".join(_esc(r.title) for r in reports)
-
-
-# --- handlers --------------------------------------------------------------------------------------
+# --- chat ------------------------------------------------------------------------------------------
 def _prefixes(text: str, step: int) -> Iterator[str]:
     for end in range(step, len(text), step):
         yield text[:end]
 
 
-def respond(assistant: AssistantLike, question: str, chat: list[Message], history: list[dict], *,
-            step: int = STREAM_STEP, delay: float = STREAM_DELAY_S) -> Iterator[tuple[list[Message], list[dict]]]:
-    """Chat handler: streams the answer text, then the answer with its sources.
+def _coverage(assistant: AssistantLike, answer: Answer) -> tuple[Coverage, ...]:
+    """For a refusal: what the reports near the question (or all of them) do cover."""
+    if answer.answered:
+        return ()
+    doc_ids = dict.fromkeys(c.doc_id for c in answer.related) or [r.doc_id for r in assistant.reports()]
+    return tuple(coverage_of(report) for report in map(assistant.report, doc_ids) if report)
 
-    `chat` holds the rendered messages; `history` the plain turns the assistant sees for follow-ups.
+
+def _record(feedback: FeedbackStore | None, question: str, answer: Answer, history: list[dict]) -> int | None:
+    """Every answer gets a row (rating 0) so refusals reach the export; a vote updates it."""
+    if feedback is None:
+        return None
+    try:
+        return feedback.record(question, answer, 0, history=history or None)
+    except sqlite3.Error:  # feedback is a side channel: never cost the resident the answer
+        log.exception("could not record the answer for feedback")
+        return None
+
+
+def respond(assistant: AssistantLike, question: str, turns: list[Turn], script: Script = "auto",
+            feedback: FeedbackStore | None = None, *, step: int = STREAM_STEP,
+            delay: float = STREAM_DELAY_S) -> Iterator[tuple[list[Message], list[Turn]]]:
+    """Chat handler: shows the question, streams the answer text, then the answer with its sources.
+
+    `turns` is the conversation so far; the chat markup is always re-rendered from it.
     """
-    shown = [*chat, {"role": "user", "content": _esc(question)}] if question.strip() else list(chat)
+    shown = render_chat(turns, script)
+    if not question.strip():
+        yield shown, turns
+        return
+    shown.append(user_message(question))
+    yield shown, turns
+    history = [message for turn in turns for message in turn.history()]
     try:
         answer = assistant.ask(question, history)
     except GovQAError as exc:
-        yield [*shown, {"role": "assistant", "content": render_error(str(exc))}], history
-        return
+        turn = Turn(question, error=str(exc))
     except Exception:  # keep the chat usable; the traceback goes to the log, not the page
         log.exception("ask failed")
-        yield [*shown, {"role": "assistant", "content": render_error("内部错误，请稍后重试。")}], history
-        return
-    for partial_text in _prefixes(answer.text, step):
-        yield [*shown, {"role": "assistant", "content": render_text(partial_text)}], history
-        time.sleep(delay)
-    turns = [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
-    yield [*shown, {"role": "assistant", "content": render_answer(answer)}], [*history, *turns]
+        turn = Turn(question, error=INTERNAL_ERROR)
+    else:
+        cited = {c.n for c in answer.citations}
+        for partial_text in _prefixes(answer.text, step):
+            yield [*shown, {"role": "assistant", "content": render_text(partial_text, len(turns), cited, script)}], turns
+            time.sleep(delay)
+        turn = Turn(question, answer, feedback_id=_record(feedback, question, answer, history),
+                    coverage=_coverage(assistant, answer))
+    turns = [*turns, turn]
+    yield render_chat(turns, script), turns
 
 
 def api_ask(assistant: AssistantLike, question: str, history: list[dict] | None = None) -> dict:
@@ -160,55 +115,152 @@ def api_ask(assistant: AssistantLike, question: str, history: list[dict] | None 
         raise gr.Error(str(exc)) from exc
 
 
-def _take_question(text: str) -> tuple[str, str]:
-    """Clear the textbox and hand the question on."""
-    return "", text
+# --- feedback --------------------------------------------------------------------------------------
+def _rating(liked: bool | str) -> int:
+    """Gradio sends True (👍), False (👎) or "" when a vote is taken back."""
+    return 1 if liked is True else -1 if liked is False else 0
+
+
+def vote(feedback: FeedbackStore, turns: Sequence[Turn], message_index: int,
+         liked: bool | str) -> tuple[dict, int | None, str]:
+    """(comment box, row the comment goes to, message) after 👍/👎 on the chat message at that index."""
+    turn_index = message_index // 2  # each turn is a question and a reply
+    turn = turns[turn_index] if 0 <= turn_index < len(turns) else None
+    if turn is None or turn.feedback_id is None:
+        return gr.update(visible=False), None, "这条消息无法评价。"
+    rating = _rating(liked)
+    feedback.rate(turn.feedback_id, rating)
+    if rating == 0:
+        return gr.update(visible=False), None, "已撤回评价。"
+    return gr.update(visible=True), turn.feedback_id, "感谢反馈！如愿意，可以补充说明："
+
+
+def save_comment(feedback: FeedbackStore, row_id: int | None, comment: str) -> tuple[dict, None, str, str]:
+    """(comment box hidden, no pending row, cleared text, message)."""
+    if row_id is not None and comment.strip():
+        feedback.add_comment(row_id, comment)
+    return gr.update(visible=False), None, "", "已收到，谢谢！"
+
+
+# --- report viewer ---------------------------------------------------------------------------------
+def open_paragraph(assistant: AssistantLike, anchor: str) -> tuple[dict, str, gr.Tabs]:
+    """A source link was clicked: show its report in the viewer tab with the paragraph marked."""
+    target = parse_paragraph_anchor(anchor or "")
+    report = assistant.report(target[0]) if target else None
+    if report is None:
+        return gr.update(), '<p class="warning">这份报告已不在索引中。</p>', gr.Tabs(selected="viewer")
+    return gr.update(value=report.doc_id), render_report(report, focus=target[1]), gr.Tabs(selected="viewer")
+
+
+def show_report(assistant: AssistantLike, doc_id: str | None) -> str:
+    return render_report(assistant.report(doc_id) if doc_id else None)
+
+
+def on_page_load(assistant: AssistantLike) -> tuple[str, dict, str]:
+    """Fresh lists for every page, so reports added or deleted by staff show up on reload."""
+    reports = assistant.reports()
+    first = reports[0].doc_id if reports else None
+    return indexed_line(reports), gr.update(choices=report_choices(reports), value=first), show_report(assistant, first)
+
+
+# --- app -------------------------------------------------------------------------------------------
+def build_app(assistant: AssistantLike, *, staff_password: str | None = None,
+              feedback: FeedbackStore | None = None) -> gr.Blocks:
+    """The whole app. No staff password: no staff tab and no staff endpoint. No feedback store: no votes."""
+    gate = StaffGate(staff_password)
+    with gr.Blocks(title=TITLE) as app:
+        gr.Markdown(f"# {TITLE}")
+        indexed = gr.Markdown(indexed_line(assistant.reports()))
+        # Receives clicks on source links inside chat messages (see ui/assets.py).
+        bridge = gr.HTML("", visible="hidden", js_on_load=BRIDGE_JS, elem_id="govqa-bridge")
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答", id="chat"):
+                _chat_tab(assistant, feedback)
+            with gr.Tab("报告原文", id="viewer"):
+                viewer_select = gr.Dropdown(label="报告", choices=[], interactive=True)
+                viewer = gr.HTML(elem_id="govqa-viewer")
+            if gate.enabled:
+                with gr.Tab("工作人员", id="staff"):
+                    for change in build_staff_tab(gate, assistant):
+                        change.then(lambda: on_page_load(assistant), None, [indexed, viewer_select, viewer], **PRIVATE)
+
+        viewer_select.input(lambda doc_id: show_report(assistant, doc_id), viewer_select, viewer, **PRIVATE)
+        bridge.change(lambda anchor: open_paragraph(assistant, anchor), bridge, [viewer_select, viewer, tabs],
+                      **PRIVATE).then(None, bridge, None, js=SCROLL_JS, **PRIVATE)
+        app.load(lambda: on_page_load(assistant), None, [indexed, viewer_select, viewer], **PRIVATE)
+        _api(assistant, gate)
+    return app
 
 
 def _example_question(evt: gr.SelectData) -> str:
     return evt.value["text"]
 
 
-def _cleared() -> tuple[list[Message], list[dict]]:
-    return [], []
+def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None) -> None:
+    """The residents' chat and its events."""
+    chatbot = gr.Chatbot(
+        label="对话", show_label=False, height="65vh", sanitize_html=True, latex_delimiters=[],
+        examples=[{"text": q} for q in EXAMPLES], placeholder="请就已索引的报告提问，答案会注明出处段落。",
+    )
+    turns = gr.State([])
+    pending = gr.State("")
+    with gr.Row():
+        textbox = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=8, autofocus=True)
+        send = gr.Button("发送", variant="primary", scale=1, min_width=60)
+    with gr.Row():
+        clear = gr.Button("清空对话", variant="secondary", scale=1, min_width=80)
+        script = gr.Radio(SCRIPT_CHOICES, value="auto", label="答案简繁", scale=2)
+    with gr.Row(visible=False) as comment_row:
+        comment = gr.Textbox(placeholder="补充说明（可选）", show_label=False, scale=8, max_lines=3)
+        send_comment = gr.Button("提交", scale=1, min_width=60)
+    feedback_message = gr.Markdown()
+    comment_target = gr.State(None)
+
+    def on_question(question: str, turns_now: list[Turn], script_now: Script):
+        yield from respond(assistant, question, turns_now, script_now, feedback)
+
+    answer_io = ([pending, turns, script], [chatbot, turns])
+    answering = gr.on([textbox.submit, send.click], lambda text: ("", text), textbox, [textbox, pending],
+                      queue=False, **PRIVATE).then(on_question, *answer_io, **PRIVATE)
+    from_example = chatbot.example_select(_example_question, None, pending, queue=False,
+                                          **PRIVATE).then(on_question, *answer_io, **PRIVATE)
+    for trigger in (clear.click, chatbot.clear):
+        trigger(lambda: ([], [], gr.update(visible=False), None, ""), None,
+                [chatbot, turns, comment_row, comment_target, feedback_message], queue=False,
+                cancels=[answering, from_example], **PRIVATE)
+    script.change(render_chat, [turns, script], chatbot, queue=False, **PRIVATE)
+
+    if feedback is not None:  # the like event is what makes Gradio show 👍/👎 on each answer
+        def on_vote(turns_now: list[Turn], data: gr.LikeData):
+            return vote(feedback, turns_now, data.index, data.liked)
+
+        chatbot.like(on_vote, turns, [comment_row, comment_target, feedback_message], **PRIVATE)
+        gr.on([comment.submit, send_comment.click], lambda row_id, text: save_comment(feedback, row_id, text),
+              [comment_target, comment], [comment_row, comment_target, comment, feedback_message], **PRIVATE)
 
 
-# --- app -------------------------------------------------------------------------------------------
-def build_app(assistant: AssistantLike) -> gr.Blocks:
-    with gr.Blocks(title=TITLE) as app:
-        gr.Markdown(f"# {TITLE}")
-        gr.Markdown(indexed_line(assistant.reports()))
-        chatbot = gr.Chatbot(
-            label="对话", height=560, sanitize_html=True, latex_delimiters=[],
-            examples=[{"text": q} for q in EXAMPLES], placeholder="请就已索引的报告提问，答案会注明出处段落。",
-        )
-        history = gr.State([])  # plain-text turns, without the sources markup
-        pending = gr.State("")
-        with gr.Row():
-            textbox = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=8, autofocus=True)
-            send = gr.Button("发送", variant="primary", scale=1)
-        clear = gr.Button("清空对话", variant="secondary")
+def _api(assistant: AssistantLike, gate: StaffGate) -> None:
+    # Typed functions, not partials: gr.api derives each endpoint's schema from these hints.
+    def ask(question: str, history: list[dict] | None = None) -> dict:
+        """回答关于已索引报告的问题。history：此前的对话 [{role, content}]。返回答案、引用与检索结果。"""
+        return api_ask(assistant, question, history)
 
-        private = {"api_visibility": "private"}  # UI plumbing; the public API is "ask" alone
-        answering = gr.on(
-            [textbox.submit, send.click], _take_question, textbox, [textbox, pending], queue=False, **private
-        ).then(partial(respond, assistant), [pending, chatbot, history], [chatbot, history], **private)
-        from_example = chatbot.example_select(_example_question, None, pending, queue=False, **private).then(
-            partial(respond, assistant), [pending, chatbot, history], [chatbot, history], **private
-        )
-        for trigger in (clear.click, chatbot.clear):
-            trigger(_cleared, None, [chatbot, history], queue=False, cancels=[answering, from_example], **private)
+    gr.api(ask, api_name="ask")
+    if gate.enabled:
+        def delete_report(doc_id: str, password: str) -> str:
+            """工作人员：删除一份报告。需要工作人员密码。"""
+            return api_delete_report(gate, assistant, doc_id, password)
 
-        # A typed function, not a partial: gr.api derives the endpoint's schema from these hints.
-        def ask(question: str, history: list[dict] | None = None) -> dict:
-            """回答关于已索引报告的问题。history：此前的对话 [{role, content}]。返回答案、引用与检索结果。"""
-            return api_ask(assistant, question, history)
-
-        gr.api(ask, api_name="ask")
-    return app
+        gr.api(delete_report, api_name="delete_report")
 
 
-def serve(assistant: AssistantLike, host: str = "127.0.0.1", port: int = 7860) -> None:
-    app = build_app(assistant)
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
+    secret = assistant.settings.staff_password  # GOVQA_STAFF_PASSWORD, from the environment or .env
+    password = secret.get_secret_value() if secret is not None and secret.get_secret_value() else None
+    if password is None:
+        log.warning("GOVQA_STAFF_PASSWORD 未设置：工作人员页面（上传、删除报告）已关闭。")
+    app = build_app(assistant, staff_password=password,
+                    feedback=FeedbackStore.for_index(Path(assistant.settings.index_dir)))
     app.queue()
-    app.launch(server_name=host, server_port=port, share=False, show_error=True)
+    app.launch(server_name=host, server_port=port, share=False, show_error=True, css=CSS, head=HEAD,
+               max_file_size=assistant.settings.max_report_bytes)

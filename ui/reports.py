@@ -1,0 +1,82 @@
+"""Report markup: the viewer (every paragraph with its number and anchor), the staff preview of a
+parsed file before it is committed, and the staff list of indexed reports. Pure functions, escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.records import Paragraph, Report
+from ui.render import esc, paragraph_anchor
+
+HEADING_TAGS = ("h3", "h4", "h5")  # part, section, deeper
+
+
+def _paragraph(p: Paragraph, focus: int | None) -> str:
+    anchor = paragraph_anchor(p.doc_id, p.number)
+    classes = " ".join(["para", p.kind, "focus" if p.number == focus else ""]).strip()
+    number = f'<span class="pno" title="第{p.number}段">{p.number}</span>'
+    tag = HEADING_TAGS[min(len(p.section), len(HEADING_TAGS)) - 1] if p.kind == "heading" else "p"
+    return f'<{tag} id="{esc(anchor)}" class="{classes}">{number}{esc(p.text)}</{tag}>'
+
+
+def _years(report: Report) -> str:
+    return "、".join(map(str, report.years)) or "未识别"
+
+
+def render_report(report: Report | None, focus: int | None = None) -> str:
+    """The whole report, paragraph by paragraph; `focus` marks the paragraph a source link opened."""
+    if report is None:
+        return '<p class="empty">请选择一份报告。</p>'
+    body = "".join(_paragraph(p, focus) for p in report.paragraphs)
+    return (f'<article class="report-view"><h2>{esc(report.title)}</h2>'
+            f'<p class="report-meta">来源文件：{esc(report.source)} · 年份：{_years(report)} · '
+            f"共 {len(report.paragraphs)} 段</p>{body}</article>")
+
+
+# --- staff: preview before committing --------------------------------------------------------------
+@dataclass
+class _Node:
+    paragraphs: int = 0
+    children: dict[str, _Node] = field(default_factory=dict)
+
+
+def _section_tree(paragraphs: Sequence[Paragraph]) -> _Node:
+    root = _Node()
+    for p in paragraphs:
+        node = root
+        for label in p.section:
+            node = node.children.setdefault(label, _Node())
+        node.paragraphs += 1
+    return root
+
+
+def _render_tree(node: _Node) -> str:
+    items = "".join(f"<li>{esc(label)} <small>（{child.paragraphs}段）</small>{_render_tree(child)}</li>"
+                    for label, child in node.children.items())
+    return f"<ul>{items}</ul>" if items else ""
+
+
+def render_preview(report: Report, replaces: Report | None = None) -> str:
+    """What staff check before 确认导入: title, metadata, years, paragraph count and the section tree."""
+    meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in report.metadata.items())
+    warning = (f'<p class="warning">将替换已导入的同名报告《{esc(replaces.title)}》（{esc(replaces.doc_id)}）。</p>'
+               if replaces else "")
+    return (f'<div class="preview"><h3>{esc(report.title)}</h3>{warning}'
+            f"<p>编号：{esc(report.doc_id)} · 文件：{esc(report.source)} · 年份：{_years(report)} · "
+            f"共 {len(report.paragraphs)} 段</p>"
+            f'<table class="meta">{meta or "<tr><td>未识别到文件信息</td></tr>"}</table>'
+            f"<details open><summary>章节结构</summary>{_render_tree(_section_tree(report.paragraphs))}</details></div>")
+
+
+def render_report_list(reports: Sequence[Report]) -> str:
+    if not reports:
+        return "<p>尚未导入任何报告。</p>"
+    rows = "".join(f"<tr><td>{esc(r.title)}</td><td>{esc(r.doc_id)}</td><td>{esc(r.source)}</td>"
+                   f"<td>{_years(r)}</td></tr>" for r in reports)
+    return f'<table class="report-list"><tr><th>标题</th><th>编号</th><th>文件</th><th>年份</th></tr>{rows}</table>'
+
+
+def report_choices(reports: Sequence[Report]) -> list[tuple[str, str]]:
+    """Dropdown choices: the title shown, the doc id passed on."""
+    return [(f"{r.title}（{r.doc_id}）", r.doc_id) for r in reports]

@@ -39,3 +39,7 @@ class IndexMissing(GovQAError):
 
 class LLMUnavailable(GovQAError):
     """The configured generative endpoint failed; callers fall back to the extractive answerer."""
+
+
+class RateLimited(GovQAError):
+    """Too many questions from one session in a short time."""

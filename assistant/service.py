@@ -131,7 +131,7 @@ class Assistant:
                                     started, generated.notice)
             except LLMUnavailable as exc:
                 notice = f"{exc} 已改用摘录式回答。"
-        structure = self._structure_items(prepared.search, chosen, hits)
+        structure = self._structure_items(prepared.search, chosen, hits, verdict.answerable)
         if structure:
             extra_hits, extra = outline.as_evidence(structure, len(hits))
             chosen = [e for e in chosen if outline.announces_list(e.sentence)] + extra
@@ -141,15 +141,16 @@ class Assistant:
         text, citations = compose(question, chosen, [*hits, *(extra_hits if structure else ())], titles)
         return self._answer(question, True, text, citations, hits, started, notice)
 
-    def _structure_items(self, question: str, chosen: Sequence[evidence.Evidence], hits: Sequence[Hit]):
-        """Headings that answer an outline question or complete a sentence announcing a list."""
+    def _structure_items(self, question: str, chosen: Sequence[evidence.Evidence], hits: Sequence[Hit],
+                         answerable: bool):
+        """Headings that answer an outline question, or complete an answer whose sentence announces a list."""
         if not hits:
             return []
         report = self.catalog.report(hits[0].chunk.doc_id)
         if outline.is_outline_question(question):
             return outline.outline_items(report, question)
         announcing = [e for e in chosen if outline.announces_list(e.sentence)]
-        if announcing:
+        if announcing and answerable:
             hit = hits[announcing[0].hit_rank]
             return outline.announced_items(self.catalog.report(hit.chunk.doc_id), hit.chunk.paragraph)
         return []

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     ledger_min_cosine: float = Field(
         0.75, description="Ledger linking: minimum cosine for a match; calibrated for m3e-small (same matter ≥0.84, unrelated ≤0.72)."
     )
+    rate_limit_per_minute: int = Field(30, description="Questions one chat session may ask per minute (0 = no limit).")
     staff_password: SecretStr | None = Field(
         None, description="Staff workspace password (upload/delete in the UI); unset = no staff workspace."
     )

@@ -25,11 +25,12 @@ if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangC
 __all__ = ["Achievement", "Commitment", "Ledger", "Link", "Source"]
 
 # Bump when extraction rules change: reports ingested under older rules are re-extracted by sync().
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
-    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, digest TEXT NOT NULL, year INTEGER NOT NULL
+    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, digest TEXT NOT NULL, year INTEGER NOT NULL,
+    issuer TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS paragraphs (
     doc_id TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, number)
@@ -79,6 +80,8 @@ class Ledger:
         self._local = threading.local()
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            if "issuer" not in {row[1] for row in db.execute("PRAGMA table_info(reports)")}:
+                db.execute("ALTER TABLE reports ADD COLUMN issuer TEXT NOT NULL DEFAULT ''")  # ledgers before v2
 
     def _connect(self) -> sqlite3.Connection:
         # One connection per thread, as in the catalog: the UI serves from a thread pool.
@@ -90,18 +93,20 @@ class Ledger:
         return db
 
     # --- writes -------------------------------------------------------------------------------
-    def update(self, report: Report) -> tuple[int, int]:
-        """Replace the report's rows and re-link; returns (commitments, achievements)."""
+    def update(self, report: Report, relink: bool = True) -> tuple[int, int]:
+        """Replace the report's rows and (unless told not to) re-link; returns (commitments, achievements)."""
         found = extract(report)
         with self._connect() as db:
             self._delete(db, report.doc_id)
-            db.execute("INSERT INTO reports VALUES (?,?,?,?)",
-                       (report.doc_id, report.title, _digest(report), report_year(report)))
+            db.execute("INSERT INTO reports VALUES (?,?,?,?,?)",
+                       (report.doc_id, report.title, _digest(report), report_year(report),
+                        normalize(report.metadata.get("发布机构", ""))))
             cited = {c.source.paragraph for c in found.commitments} | {a.source.paragraph for a in found.achievements}
             db.executemany("INSERT INTO paragraphs VALUES (?,?,?)",
                            [(p.doc_id, p.number, p.text) for p in report.paragraphs if p.number in cited])
             _insert(db, found)
-        self.link()
+        if relink:
+            self.link()
         return len(found.commitments), len(found.achievements)
 
     def remove(self, doc_id: str) -> bool:
@@ -115,18 +120,24 @@ class Ledger:
         """Bring the ledger in line with the catalog (for indexes built before the ledger existed)."""
         indexed = {r.doc_id: r for r in catalog.reports()}
         stored = dict(self._connect().execute("SELECT doc_id, digest FROM reports").fetchall())
+        changed = False
         for doc_id in stored.keys() - indexed.keys():
-            self.remove(doc_id)
+            with self._connect() as db:
+                changed |= self._delete(db, doc_id)
         for doc_id, report in indexed.items():
             if stored.get(doc_id) != _digest(report) and (full := catalog.report(doc_id)) is not None:
-                self.update(full)
+                self.update(full, relink=False)
+                changed = True
+        if changed:
+            self.link()  # once for the whole batch: linking looks at every report
 
     def link(self) -> None:
         """Set every commitment's status from the reviews indexed now."""
         db = self._connect()
         rows = db.execute(f"SELECT {_COMMITMENT_COLUMNS} FROM commitments ORDER BY rowid").fetchall()
         commitments = [_commitment(row) for row in rows]
-        linked = link(commitments, self._evidence(), self.embedder, self.min_cosine)
+        issuers = dict(db.execute("SELECT doc_id, issuer FROM reports").fetchall())
+        linked = link(commitments, self._evidence(), self.embedder, self.min_cosine, issuers)
         with db:
             assignments = ", ".join(f"{column.strip()}=?" for column in _LINK_COLUMNS.split(","))
             db.executemany(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -78,9 +78,20 @@ class _Match:
 
 
 def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedder: Embedder | None = None,
-         min_cosine: float = MIN_COSINE) -> list[Commitment]:
-    """The commitments with their Link set; order kept."""
-    candidates = [_candidates(c, evidence) for c in commitments]
+         min_cosine: float = MIN_COSINE, issuers: Mapping[str, str] | None = None) -> list[Commitment]:
+    """The commitments with their Link set; order kept.
+
+    issuers: doc_id → publisher. A promise is judged only by reviews of the same publisher (when both
+    are known) and of its year, so the work grows with one issuer's reports, not the whole corpus.
+    """
+    by_year: dict[int, list[Evidence]] = {}
+    for e in evidence:
+        by_year.setdefault(e.year, []).append(e)
+    issuers = issuers or {}
+    candidates = [
+        _candidates(c, [e for e in by_year.get(c.year, ()) if _same_issuer(issuers, c.source.doc_id, e.source.doc_id)])
+        for c in commitments
+    ]
     cosines = _cosines(commitments, candidates, embedder)
     best: list[_Match | None] = []
     for i, (c, found) in enumerate(zip(commitments, candidates)):
@@ -93,6 +104,10 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
         reviewed = any(e.year == c.year and e.source.doc_id != c.source.doc_id for e in evidence)
         linked.append(replace(c, link=_judge(c, best[i], targets[i], reviewed)))
     return linked
+
+
+def _same_issuer(issuers: Mapping[str, str], a: str, b: str) -> bool:
+    return not issuers.get(a) or not issuers.get(b) or issuers[a] == issuers[b]
 
 
 def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:

@@ -105,6 +105,22 @@ class LexicalIndex:
         return word in self._idf or word in self._corpus
 
     def scores(self, query_tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 scores; with a mask (a report filter), as if only the masked chunks were indexed.
+
+        Global idf would make words that name the filtered report (坎墩街道, its years) rare and so
+        decisive, though within that report they tell nothing apart: each token's score is re-weighted
+        from the corpus idf to its idf within the mask.
+        """
         if not self.size or not query_tokens:
             return np.zeros(self.size)
-        return self._bm25.get_scores(list(query_tokens), weight_mask=mask)
+        if mask is None:
+            return self._bm25.get_scores(list(query_tokens), weight_mask=None)
+        inside = max(float(mask.sum()), 1.0)
+        total = np.zeros(self.size)
+        for token in query_tokens:
+            if token not in self._idf:
+                continue
+            token_scores = self._bm25.get_scores([token], weight_mask=mask)
+            df = float(np.count_nonzero(token_scores))
+            total += token_scores * (np.log(1 + (inside - df + 0.5) / (df + 0.5)) / self._idf[token])
+        return total

@@ -1,0 +1,29 @@
+import numpy as np
+
+from index.lexical import LexicalIndex, Tokenizer, extract_terms
+from index.textnorm import normalize
+
+REPORT_A = ["坎墩街道地区生产总值58亿元", "坎墩街道新建停车位50只", "完成临水护栏建设2513米", "新增高新技术企业3家"]
+REPORT_B = ["浒山街道地区生产总值61亿元", "浒山街道新建停车位55只", "完成临水护栏建设2600米", "安装智能排口20套"]
+
+
+def test_filtered_scores_equal_an_index_of_only_the_filtered_report():
+    tokenizer = Tokenizer()
+    both = LexicalIndex([normalize(t) for t in REPORT_A + REPORT_B], tokenizer)
+    alone = LexicalIndex([normalize(t) for t in REPORT_A], tokenizer)
+    query = tokenizer.tokens(normalize("坎墩街道新建了多少停车位"))
+    mask = np.array([1.0] * len(REPORT_A) + [0.0] * len(REPORT_B))
+    filtered = both.scores(query, mask)
+    # Same idf; only BM25's average-length normalisation still sees the whole corpus.
+    expected = alone.scores(query)
+    assert np.allclose(filtered[: len(REPORT_A)], expected, rtol=0.05)
+    assert list(np.argsort(-filtered[: len(REPORT_A)])) == list(np.argsort(-expected))
+    assert not filtered[len(REPORT_A):].any()
+    assert int(np.argmax(filtered)) == 1
+
+
+def test_names_from_the_report_are_kept_whole_and_split():
+    terms = extract_terms(["完成永安路東延區塊改造項目征遷工作", "清水灣社區獲評浙江省第二批未來社區"])
+    assert {"永安路东延区块", "永安路", "清水湾社区"} <= terms
+    tokens = Tokenizer(terms).tokens(normalize("清水灣社區"))
+    assert "清水湾社区" in tokens and "清水湾" in tokens  # whole name and its parts both match

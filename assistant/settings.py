@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     ledger_min_cosine: float = Field(
         0.75, description="Ledger linking: minimum cosine for a match; calibrated for m3e-small (same matter ≥0.84, unrelated ≤0.72)."
     )
+    chat_concurrency: int = Field(4, description="Questions the chat server answers at once (Gradio queue).")
+    queue_size: int = Field(200, description="Waiting requests beyond this are turned away rather than left to time out.")
     rate_limit_per_minute: int = Field(30, description="Questions one chat session may ask per minute (0 = no limit).")
     staff_password: SecretStr | None = Field(
         None, description="Staff workspace password (upload/delete in the UI); unset = no staff workspace."

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import gradio as gr
+
+from assistant.ratelimit import RateLimiter
 import pytest
 
 from assistant.errors import GovQAError, InvalidQuestion, UnsupportedFormat
@@ -325,6 +327,19 @@ def test_api_ask_returns_json_and_raises_gr_error() -> None:
     assert result["answer"] == answered().text and result["citations"][0]["paragraph"] == 7
     with pytest.raises(gr.Error, match="还没有导入任何报告"):
         api_ask(fake, "问题")
+
+
+def test_rate_limited_session_gets_a_message_in_chat_and_api() -> None:
+    limiter = RateLimiter(per_minute=60, burst=1, clock=lambda: 0.0)
+    fake = FakeAssistant(answered(), answered(), answered())
+    admit = lambda: limiter.check("session-1")  # noqa: E731
+    first = list(respond(fake, "2022年GDP是多少？", [], admit=admit, step=4, delay=0))[-1]
+    second = list(respond(fake, "再问一次", first[1], admit=admit, step=4, delay=0))[-1]
+    assert "提问太频繁" in str(second[0][-1]["content"])
+    assert len(fake.calls) == 1  # the limited question never reached the assistant
+    with pytest.raises(gr.Error, match="提问太频繁"):
+        api_ask(fake, "问题", admit=admit)
+    api_ask(fake, "问题", admit=lambda: limiter.check("session-2"))  # another session is not limited
 
 
 def _blocks(app: gr.Blocks, kind: type) -> list:

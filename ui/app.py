@@ -11,7 +11,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,12 +19,14 @@ import gradio as gr
 
 from assistant.errors import GovQAError
 from assistant.feedback import FeedbackStore
+from assistant.ratelimit import RateLimiter
 from assistant.records import Answer, Report
 from ui.assets import BRIDGE_JS, CSS, HEAD, SCROLL_JS
 from ui.render import (
     SCRIPT_CHOICES, Coverage, Message, Script, Turn, coverage_of, indexed_line, parse_paragraph_anchor, render_chat,
     render_text, user_message,
 )
+from ui.ledger_tab import build_ledger_tab
 from ui.reports import render_report, report_choices
 from ui.staff import PRIVATE, StaffAssistant, StaffGate, api_delete_report, build_staff_tab
 
@@ -77,8 +79,8 @@ def _record(feedback: FeedbackStore | None, question: str, answer: Answer, histo
 
 
 def respond(assistant: AssistantLike, question: str, turns: list[Turn], script: Script = "auto",
-            feedback: FeedbackStore | None = None, *, step: int = STREAM_STEP,
-            delay: float = STREAM_DELAY_S) -> Iterator[tuple[list[Message], list[Turn]]]:
+            feedback: FeedbackStore | None = None, *, step: int = STREAM_STEP, delay: float = STREAM_DELAY_S,
+            admit: Callable[[], None] | None = None) -> Iterator[tuple[list[Message], list[Turn]]]:
     """Chat handler: shows the question, streams the answer text, then the answer with its sources.
 
     `turns` is the conversation so far; the chat markup is always re-rendered from it.
@@ -91,6 +93,8 @@ def respond(assistant: AssistantLike, question: str, turns: list[Turn], script: 
     yield shown, turns
     history = [message for turn in turns for message in turn.history()]
     try:
+        if admit is not None:
+            admit()  # the session's rate limit: RateLimited is a GovQAError, shown like any other
         answer = assistant.ask(question, history)
     except GovQAError as exc:
         turn = Turn(question, error=str(exc))
@@ -108,8 +112,11 @@ def respond(assistant: AssistantLike, question: str, turns: list[Turn], script: 
     yield render_chat(turns, script), turns
 
 
-def api_ask(assistant: AssistantLike, question: str, history: list[dict] | None = None) -> dict:
+def api_ask(assistant: AssistantLike, question: str, history: list[dict] | None = None,
+            admit: Callable[[], None] | None = None) -> dict:
     try:
+        if admit is not None:
+            admit()
         return assistant.ask(question, history or None).to_json()
     except GovQAError as exc:
         raise gr.Error(str(exc)) from exc
@@ -165,8 +172,9 @@ def on_page_load(assistant: AssistantLike) -> tuple[str, dict, str]:
 
 # --- app -------------------------------------------------------------------------------------------
 def build_app(assistant: AssistantLike, *, staff_password: str | None = None,
-              feedback: FeedbackStore | None = None) -> gr.Blocks:
-    """The whole app. No staff password: no staff tab and no staff endpoint. No feedback store: no votes."""
+              feedback: FeedbackStore | None = None, limiter: RateLimiter | None = None) -> gr.Blocks:
+    """The whole app. No staff password: no staff tab and no staff endpoint. No feedback store: no votes.
+    A limiter caps questions per browser or API session."""
     gate = StaffGate(staff_password)
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(f"# {TITLE}")
@@ -175,20 +183,28 @@ def build_app(assistant: AssistantLike, *, staff_password: str | None = None,
         bridge = gr.HTML("", visible="hidden", js_on_load=BRIDGE_JS, elem_id="govqa-bridge")
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"):
-                _chat_tab(assistant, feedback)
+                _chat_tab(assistant, feedback, limiter)
             with gr.Tab("报告原文", id="viewer"):
                 viewer_select = gr.Dropdown(label="报告", choices=[], interactive=True)
                 viewer = gr.HTML(elem_id="govqa-viewer")
+            ledger_tab = None
+            if (ledger := getattr(assistant, "ledger", None)) is not None:  # residents and staff alike
+                with gr.Tab("承诺台账", id="ledger"):
+                    ledger_tab = build_ledger_tab(ledger)
             if gate.enabled:
                 with gr.Tab("工作人员", id="staff"):
                     for change in build_staff_tab(gate, assistant):
                         change.then(lambda: on_page_load(assistant), None, [indexed, viewer_select, viewer], **PRIVATE)
+                        if ledger_tab is not None:
+                            ledger_tab.reload_on(change.then)
 
         viewer_select.input(lambda doc_id: show_report(assistant, doc_id), viewer_select, viewer, **PRIVATE)
         bridge.change(lambda anchor: open_paragraph(assistant, anchor), bridge, [viewer_select, viewer, tabs],
                       **PRIVATE).then(None, bridge, None, js=SCROLL_JS, **PRIVATE)
         app.load(lambda: on_page_load(assistant), None, [indexed, viewer_select, viewer], **PRIVATE)
-        _api(assistant, gate)
+        if ledger_tab is not None:
+            ledger_tab.reload_on(app.load)
+        _api(assistant, gate, limiter)
     return app
 
 
@@ -196,7 +212,7 @@ def _example_question(evt: gr.SelectData) -> str:
     return evt.value["text"]
 
 
-def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None) -> None:
+def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limiter: RateLimiter | None = None) -> None:
     """The residents' chat and its events."""
     chatbot = gr.Chatbot(
         label="对话", show_label=False, height="65vh", sanitize_html=True, latex_delimiters=[],
@@ -216,8 +232,8 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None) -> None:
     feedback_message = gr.Markdown()
     comment_target = gr.State(None)
 
-    def on_question(question: str, turns_now: list[Turn], script_now: Script):
-        yield from respond(assistant, question, turns_now, script_now, feedback)
+    def on_question(question: str, turns_now: list[Turn], script_now: Script, request: gr.Request):
+        yield from respond(assistant, question, turns_now, script_now, feedback, admit=_admission(limiter, request))
 
     answer_io = ([pending, turns, script], [chatbot, turns])
     answering = gr.on([textbox.submit, send.click], lambda text: ("", text), textbox, [textbox, pending],
@@ -239,11 +255,18 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None) -> None:
               [comment_target, comment], [comment_row, comment_target, comment, feedback_message], **PRIVATE)
 
 
-def _api(assistant: AssistantLike, gate: StaffGate) -> None:
+def _admission(limiter: RateLimiter | None, request: gr.Request | None) -> Callable[[], None] | None:
+    if limiter is None:
+        return None
+    key = getattr(request, "session_hash", None) or "anonymous"
+    return lambda: limiter.check(key)
+
+
+def _api(assistant: AssistantLike, gate: StaffGate, limiter: RateLimiter | None = None) -> None:
     # Typed functions, not partials: gr.api derives each endpoint's schema from these hints.
-    def ask(question: str, history: list[dict] | None = None) -> dict:
+    def ask(question: str, history: list[dict] | None = None, request: gr.Request = None) -> dict:
         """回答关于已索引报告的问题。history：此前的对话 [{role, content}]。返回答案、引用与检索结果。"""
-        return api_ask(assistant, question, history)
+        return api_ask(assistant, question, history, admit=_admission(limiter, request))
 
     gr.api(ask, api_name="ask")
     if gate.enabled:
@@ -259,8 +282,10 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     password = secret.get_secret_value() if secret is not None and secret.get_secret_value() else None
     if password is None:
         log.warning("GOVQA_STAFF_PASSWORD 未设置：工作人员页面（上传、删除报告）已关闭。")
-    app = build_app(assistant, staff_password=password,
-                    feedback=FeedbackStore.for_index(Path(assistant.settings.index_dir)))
-    app.queue()
+    settings = assistant.settings
+    app = build_app(assistant, staff_password=password, feedback=FeedbackStore.for_index(Path(settings.index_dir)),
+                    limiter=RateLimiter(settings.rate_limit_per_minute))
+    # Answers take ~20 ms of CPU: several at once keep the queue short; a bounded queue sheds overload.
+    app.queue(default_concurrency_limit=settings.chat_concurrency, max_size=settings.queue_size)
     app.launch(server_name=host, server_port=port, share=False, show_error=True, css=CSS, head=HEAD,
                max_file_size=assistant.settings.max_report_bytes)

@@ -1,0 +1,313 @@
+"""The 承诺台账 tab (residents and staff alike): what each report promised, how the next report says it
+turned out, and the figures the reviews reported — filtered by year, area, status and text, each row
+linked to its paragraph in the report viewer, and downloadable as CSV.
+
+Markup is built by pure functions here; every string from a report is escaped. Source links are plain
+`#p-<doc_id>-<n>` hrefs: the document-level listener in ui/assets.py opens them in the viewer tab.
+Rows and CSV columns come from assistant.cli_ledger, the same as `govqa commitments --format csv`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import gradio as gr
+
+from assistant.cli_ledger import commitment_rows, figure_rows, to_csv
+from assistant.ledger import Achievement, Commitment, Source
+from assistant.ledger_extract import PENDING
+from assistant.ledger_link import MET, MISSED, PARTLY, STATUSES, UNMENTIONED
+from index.textnorm import normalize
+from ui.render import esc, paragraph_anchor
+from ui.staff import PRIVATE
+
+log = logging.getLogger(__name__)
+
+ALL = "全部"
+EMPTY = "暂无承诺记录。导入含“目标任务”部分的工作报告后，这里会列出其中的承诺及后续落实情况。"
+NO_MATCH = "没有符合筛选条件的承诺。"
+NO_FIGURES = "暂无成果数据。"
+NO_FIGURES_MATCH = "没有符合筛选条件的成果数据。"
+UNAVAILABLE = "台账暂时无法读取，请稍后重试。"
+STATUS_CLASSES = {MET: "met", PARTLY: "partly", MISSED: "missed", UNMENTIONED: "unmentioned", PENDING: "pending"}
+CSV_DIR = Path(tempfile.gettempdir()) / "govqa-ledger"  # the temp dir: Gradio serves files from it
+
+# Scoped by Gradio to the table's own component. Phones: every row becomes a card of labelled lines.
+CSS = """
+.ledger-summary { color: #4b5563; font-size: .9em; margin: .2em 0 .6em; }
+.ledger-empty { color: #4b5563; padding: .8em 0; }
+table.ledger-table { width: 100%; border-collapse: collapse; font-size: .92em; }
+.ledger-table, .ledger-table tr, .ledger-table th, .ledger-table td { border: none; }  /* Gradio draws a grid */
+.ledger-table th { text-align: left; white-space: nowrap; padding: .4em .5em; border-bottom: 2px solid #d1d5db; }
+.ledger-table td { vertical-align: top; padding: .45em .5em; border-bottom: 1px solid #e5e7eb; }
+.ledger-table .cell-label { display: none; }
+.ledger-table .area, .ledger-table .reason, .ledger-table .strength { color: #6b7280; font-size: .82em; }
+.ledger-table details summary { cursor: pointer; color: #6b7280; font-size: .82em; }
+.ledger-table .nowrap { white-space: nowrap; }
+.ledger-table a.open-viewer { display: inline-block; white-space: nowrap; margin: 0 .2em .2em 0; }
+.ledger-table blockquote { margin: .15em 0 !important; padding-left: .5em; border-left: 3px solid #93c5fd; }
+.status { display: inline-block; padding: .05em .55em; border-radius: .8em; font-size: .85em; white-space: nowrap; }
+.status-met { background: #dcfce7; color: #166534; }
+.status-partly { background: #fef3c7; color: #92400e; }
+.status-missed { background: #fee2e2; color: #991b1b; }
+.status-unmentioned { background: #f3f4f6; color: #374151; }
+.status-pending { background: #dbeafe; color: #1e40af; }
+@media (max-width: 640px) {
+  .ledger-table thead { display: none; }
+  .ledger-table, .ledger-table tbody, .ledger-table tr, .ledger-table td { display: block; width: 100%; }
+  .ledger-table tr { border: 1px solid #e5e7eb; border-radius: .5em; margin-bottom: .7em; padding: .3em .2em; }
+  .ledger-table td { border-bottom: none; padding: .2em .5em; }
+  .ledger-table .cell-label { display: inline-block; min-width: 3.2em; margin-right: .4em; color: #6b7280;
+    font-size: .82em; }
+}
+"""
+
+
+class LedgerSource(Protocol):
+    """What the tab reads: assistant.ledger.Ledger."""
+
+    def commitments(self, year: int | None = None, doc_id: str | None = None, status: str | None = None,
+                    text: str | None = None) -> list[Commitment]: ...
+
+    def figures(self, metric: str | None = None) -> list[Achievement]: ...
+
+    def titles(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: str | None = ALL  # "2023" or 全部 (Gradio sends None for a cleared dropdown)
+    area: str | None = ALL  # an area_key() or 全部
+    status: str | None = ALL
+    text: str | None = ""
+
+    @property
+    def year_number(self) -> int | None:
+        return int(self.year) if self.year and self.year != ALL and str(self.year).isdigit() else None
+
+    @property
+    def area_key(self) -> str | None:
+        return self.area if self.area and self.area != ALL else None
+
+    @property
+    def status_value(self) -> str | None:
+        return self.status if self.status in STATUSES else None
+
+    @property
+    def search(self) -> str | None:
+        return (self.text or "").strip() or None
+
+    @property
+    def active(self) -> bool:
+        return any((self.year_number, self.area_key, self.status_value, self.search))
+
+
+# --- choices ---------------------------------------------------------------------------------------
+def area_of(source: Source) -> str:
+    """A commitment's area: the section under the plan part (（一）…城市客厅), else the part itself."""
+    section = source.section
+    return section[1] if len(section) > 1 else section[0] if section else ""
+
+
+def area_key(label: str) -> str:
+    """Areas match across scripts and punctuation widths (（一） = (一))."""
+    return normalize(label)
+
+
+def year_choices(commitments: Sequence[Commitment], figures: Sequence[Achievement]) -> list[tuple[str, str]]:
+    years = sorted({c.year for c in commitments} | {a.year for a in figures}, reverse=True)
+    return [(ALL, ALL), *((f"{y}年", str(y)) for y in years)]
+
+
+def area_choices(commitments: Sequence[Commitment]) -> list[tuple[str, str]]:
+    areas: dict[str, str] = {}  # key → the first label seen, in the report's own script
+    for c in commitments:
+        if label := area_of(c.source):
+            areas.setdefault(area_key(label), label)
+    return [(ALL, ALL), *((label, key) for key, label in areas.items())]
+
+
+STATUS_CHOICES = [ALL, *STATUSES]
+
+
+# --- selection -------------------------------------------------------------------------------------
+def select_commitments(ledger: LedgerSource, filters: Filters) -> list[Commitment]:
+    rows = ledger.commitments(year=filters.year_number, status=filters.status_value, text=filters.search)
+    if key := filters.area_key:
+        rows = [c for c in rows if area_key(area_of(c.source)) == key]
+    return rows
+
+
+def select_figures(ledger: LedgerSource, filters: Filters) -> list[Achievement]:
+    """Year and text apply to figures; area and status are the commitments' own."""
+    rows = ledger.figures(metric=filters.search)
+    year = filters.year_number
+    return [a for a in rows if year is None or a.year == year]
+
+
+# --- markup ----------------------------------------------------------------------------------------
+def _cell(label: str, body: str, css: str = "") -> str:
+    """A table cell that carries its column name, shown only when rows stack on a phone."""
+    attribute = f' class="{css}"' if css else ""
+    return f'<td{attribute}><span class="cell-label">{esc(label)}</span>{body}</td>'
+
+
+def paragraph_link(source: Source, titles: dict[str, str], prefix: str = "") -> str:
+    """第N段, opening the paragraph in the report viewer; the report's title on hover."""
+    title = titles.get(source.doc_id, source.doc_id)
+    return (f'<a class="open-viewer" href="#{esc(paragraph_anchor(source.doc_id, source.paragraph))}" '
+            f'title="{esc(f"《{title}》第{source.paragraph}段")}">{esc(prefix)}第{source.paragraph}段</a>')
+
+
+def status_badge(status: str) -> str:
+    return f'<span class="status status-{STATUS_CLASSES.get(status, "unmentioned")}">{esc(status)}</span>'
+
+
+def _commitment_row(c: Commitment, titles: dict[str, str]) -> str:
+    text = f"<div>{esc(c.summary)}</div>"
+    if c.source.sentence and c.source.sentence != c.summary:
+        text += f"<details><summary>原句</summary>{esc(c.source.sentence)}</details>"
+    if area := c.source.breadcrumb:
+        text += f'<div class="area">{esc(area)}</div>'
+    target = esc(c.target) if c.target else "定性目标"
+    target += f'<div class="strength">措辞：{esc(c.strength)}</div>' if c.strength else ""
+    evidence = c.link.evidence
+    basis = f"<blockquote>{esc(evidence.sentence)}</blockquote>" if evidence else ""
+    basis += f'<div class="reason">{esc(c.link.reason)}</div>' if c.link.reason else ""
+    links = paragraph_link(c.source, titles, "承诺 ")
+    links += paragraph_link(evidence, titles, "回顾 ") if evidence else ""
+    return ("<tr>" + _cell("年份", str(c.year), "nowrap") + _cell("承诺", text) + _cell("目标", target)
+            + _cell("状态", status_badge(c.link.status)) + _cell("依据", basis or "—") + _cell("出处", links) + "</tr>")
+
+
+def render_commitments(rows: Sequence[Commitment], titles: dict[str, str], filtered: bool = False) -> str:
+    if not rows:
+        return f'<div class="ledger"><p class="ledger-empty">{NO_MATCH if filtered else EMPTY}</p></div>'
+    counts = Counter(c.link.status for c in rows)
+    summary = " · ".join(f"{esc(s)} {counts[s]}" for s in STATUSES if counts[s])
+    head = "".join(f"<th>{h}</th>" for h in ("年份", "承诺（原文摘录）", "目标", "状态", "依据", "出处"))
+    body = "".join(_commitment_row(c, titles) for c in rows)
+    return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 项承诺：{summary}</p>'
+            f'<table class="ledger-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def _change(change: float | None) -> str:
+    return "—" if change is None else f"{change:+g}%"
+
+
+def _figure_row(a: Achievement, titles: dict[str, str]) -> str:
+    metric = f"<div>{esc(a.metric)}</div>"
+    if a.source.breadcrumb:
+        metric += f'<div class="area">{esc(a.source.breadcrumb)}</div>'
+    return ("<tr>" + _cell("指标", metric) + _cell("数值", esc(a.figure) or "—", "nowrap")
+            + _cell("单位", esc(a.unit) or "—", "nowrap") + _cell("同比", _change(a.change), "nowrap")
+            + _cell("年份", str(a.year), "nowrap") + _cell("出处", paragraph_link(a.source, titles)) + "</tr>")
+
+
+def render_figures(rows: Sequence[Achievement], titles: dict[str, str], filtered: bool = False) -> str:
+    if not rows:
+        return f'<div class="ledger"><p class="ledger-empty">{NO_FIGURES_MATCH if filtered else NO_FIGURES}</p></div>'
+    head = "".join(f"<th>{h}</th>" for h in ("指标", "数值", "单位", "同比", "年份", "出处"))
+    body = "".join(_figure_row(a, titles) for a in rows)
+    return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 条成果数据（各年回顾中报告的数字）</p>'
+            f'<table class="ledger-table figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+def csv_file(rows: Sequence[dict], name: str, directory: Path | None = None) -> str | None:
+    """The rows as a CSV file (UTF-8 with BOM, so Excel shows the Chinese); None when there are none.
+
+    Named by content: the same result is written once, however often it is filtered to.
+    """
+    if not rows:
+        return None
+    text = to_csv(rows)
+    folder = (directory or CSV_DIR) / hashlib.sha256(text.encode()).hexdigest()[:16]
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{name}.partial"
+        partial.write_text(text, encoding="utf-8-sig", newline="")
+        partial.replace(path)
+    return str(path)
+
+
+def _download(path: str | None) -> dict:
+    return gr.update(value=path, interactive=path is not None)
+
+
+# --- the tab ---------------------------------------------------------------------------------------
+class LedgerTab:
+    """Builds the tab's components inside the current gr.Tab; reload_on() wires refreshes."""
+
+    def __init__(self, ledger: LedgerSource) -> None:
+        self.ledger = ledger
+        commitments, figures = self._all()
+        gr.Markdown("各年度工作报告中的承诺（目标任务），以及后续报告回顾中的落实情况。点击“第N段”查看原文。")
+        with gr.Row(equal_height=True):
+            self.year = gr.Dropdown(year_choices(commitments, figures), value=ALL, label="年份", min_width=110)
+            self.area = gr.Dropdown(area_choices(commitments), value=ALL, label="领域", min_width=160)
+            self.status = gr.Dropdown(STATUS_CHOICES, value=ALL, label="状态", min_width=110)
+            self.search = gr.Textbox(label="搜索", placeholder="如：停车位、智能排口（简繁均可）", min_width=160)
+        self.filters = [self.year, self.area, self.status, self.search]
+        shown = self.show(ALL, ALL, ALL, "")
+        self.table = gr.HTML(shown[0], css_template=CSS, elem_id="govqa-ledger")
+        self.download = gr.DownloadButton("下载承诺 CSV", value=shown[2]["value"], size="sm",
+                                          interactive=shown[2]["interactive"])
+        with gr.Accordion("成果数据（各年回顾中报告的数字）", open=False):
+            self.figures = gr.HTML(shown[1], css_template=CSS, elem_id="govqa-ledger-figures")
+            self.figures_download = gr.DownloadButton("下载成果数据 CSV", value=shown[3]["value"], size="sm",
+                                                      interactive=shown[3]["interactive"])
+        self.outputs = [self.table, self.figures, self.download, self.figures_download]
+
+        # Dropdowns: .input, so reload() setting them does not run the query twice. The search box: .change,
+        # since a Textbox's .input carries the text from before the last keystroke (Gradio 6.31).
+        gr.on([self.year.input, self.area.input, self.status.input, self.search.change], self.show, self.filters,
+              self.outputs, trigger_mode="always_last", **PRIVATE)
+
+    def _all(self) -> tuple[list[Commitment], list[Achievement]]:
+        try:
+            return self.ledger.commitments(), self.ledger.figures()
+        except sqlite3.Error:
+            log.exception("could not read the ledger")
+            return [], []
+
+    def show(self, year: str | None, area: str | None, status: str | None, text: str | None) -> tuple:
+        """(commitments table, figures table, commitments CSV, figures CSV) for the filters."""
+        filters = Filters(year, area, status, text)
+        try:
+            commitments, figures = select_commitments(self.ledger, filters), select_figures(self.ledger, filters)
+            titles = self.ledger.titles()
+        except sqlite3.Error:
+            log.exception("could not read the ledger")
+            unavailable = f'<p class="warning">{UNAVAILABLE}</p>'
+            return unavailable, unavailable, _download(None), _download(None)
+        return (render_commitments(commitments, titles, filters.active),
+                render_figures(figures, titles, filters.active),
+                _download(csv_file(commitment_rows(commitments), "承诺台账")),
+                _download(csv_file(figure_rows(figures), "成果数据")))
+
+    def reload(self, year: str | None, area: str | None, status: str | None, text: str | None) -> tuple:
+        """Fresh year and area choices (reports come and go), keeping the chosen ones that still exist."""
+        commitments, figures = self._all()
+        years, areas = year_choices(commitments, figures), area_choices(commitments)
+        year = year if year in {value for _, value in years} else ALL
+        area = area if area in {value for _, value in areas} else ALL
+        return (gr.update(choices=years, value=year), gr.update(choices=areas, value=area),
+                *self.show(year, area, status, text))
+
+    def reload_on(self, listener: Callable[..., Any]) -> None:
+        """listener: app.load, or an event's .then — e.g. after staff add or delete a report."""
+        listener(self.reload, self.filters, [self.year, self.area, *self.outputs], **PRIVATE)
+
+
+def build_ledger_tab(ledger: LedgerSource) -> LedgerTab:
+    return LedgerTab(ledger)

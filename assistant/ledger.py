@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant.ledger_extract import Achievement, Commitment, Extraction, Link, Source, extract, report_year
 from assistant.ledger_link import MIN_COSINE, Evidence, link
 from assistant.records import Report
+from index.sqlite import ThreadConnections
 from index.textnorm import normalize
 
 if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangChain
@@ -73,24 +73,13 @@ class ReportSource(Protocol):
 
 class Ledger:
     def __init__(self, path: Path, embedder: Embedder | None = None, min_cosine: float = MIN_COSINE) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.embedder = embedder  # None: link by words alone
         self.min_cosine = min_cosine
-        self._local = threading.local()
+        self._connect = ThreadConnections(path, _SCHEMA).connect
         with self._connect() as db:
-            db.executescript(_SCHEMA)
             if "issuer" not in {row[1] for row in db.execute("PRAGMA table_info(reports)")}:
                 db.execute("ALTER TABLE reports ADD COLUMN issuer TEXT NOT NULL DEFAULT ''")  # ledgers before v2
-
-    def _connect(self) -> sqlite3.Connection:
-        # One connection per thread, as in the catalog: the UI serves from a thread pool.
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
 
     # --- writes -------------------------------------------------------------------------------
     def update(self, report: Report, relink: bool = True) -> tuple[int, int]:

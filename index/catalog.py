@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from assistant.records import Chunk, Paragraph, Report
+from index.sqlite import ThreadConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -37,20 +37,9 @@ INSERT OR IGNORE INTO state VALUES ('generation', 0);
 
 class Catalog:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._local = threading.local()
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        # One connection per thread: Gradio serves requests from a thread pool.
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
+        self._db = ThreadConnections(path, _SCHEMA)
+        self._connect = self._db.connect
 
     # --- writes -------------------------------------------------------------------------------
     def replace_report(self, report: Report, chunks: Sequence[Chunk], terms: Iterable[str]) -> None:

@@ -32,9 +32,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="报告文件（TXT�
     from tqdm import tqdm
 
     assistant = _assistant()
-    failed = False
-    for path in paths:
-        bar = tqdm(desc=path.name, unit="块", leave=False)
+    errors: list[tuple[Path, Exception]] = []
+    with tqdm(desc="向量化", unit="块", leave=False) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total
@@ -42,16 +41,15 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="报告文件（TXT�
             bar.refresh()
 
         try:
-            result = assistant.ingest([path], progress=progress)[0]
-        except (GovQAError, OSError) as exc:
-            typer.echo(f"错误：{exc}", err=True)
-            failed = True
-            continue
-        finally:
-            bar.close()
+            results = assistant.ingest(paths, progress=progress, errors=errors)
+        except GovQAError as exc:
+            _fail(exc)
+    for path, exc in errors:
+        typer.echo(f"错误：{exc}" if path.name in str(exc) else f"错误：{path.name}：{exc}", err=True)
+    for result in results:
         typer.echo(f"{result.status}\t{result.doc_id}\t{result.title}\t{result.paragraphs} 段\t"
                    f"{result.chunks} 块（新计算向量 {result.embedded}）")
-    if failed:
+    if errors:
         raise typer.Exit(1)
 
 

@@ -16,7 +16,7 @@ from assistant.records import Answer, Hit, Report
 from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
 from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
-from index.ingest import IngestResult, delete_report, doc_id_for, ingest_file, repair_vectors, restore_catalog
+from index.ingest import IngestResult, delete_report, doc_id_for, ingest_files, repair_vectors, restore_catalog
 from index.readers import read_report_lines
 from index.structure import parse_report
 from index.retrieval import HybridRetriever
@@ -49,12 +49,12 @@ class Assistant:
         self._generator = None
 
     # --- reports -----------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path], progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
-        results = [
-            ingest_file(Path(p), self.catalog, self.vectors, self.embedder,
-                        max_bytes=self.settings.max_report_bytes, progress=progress)
-            for p in paths
-        ]
+    def ingest(self, paths: Iterable[Path], progress: Callable[[int, int], None] | None = None,
+               errors: list[tuple[Path, Exception]] | None = None) -> list[IngestResult]:
+        """Ingest report files. A bad file raises before anything is written, unless `errors` is
+        given: then it is listed there and the other files go in."""
+        results = ingest_files(list(paths), self.catalog, self.vectors, self.embedder,
+                               max_bytes=self.settings.max_report_bytes, progress=progress, errors=errors)
         self.ledger.sync(self.catalog)
         return results
 

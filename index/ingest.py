@@ -8,11 +8,12 @@ report's vectors are deleted. Chunk ids are content hashes, so unchanged chunks 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.records import Chunk
+from assistant.errors import ReportError
+from assistant.records import Chunk, Report
 from index.catalog import Catalog
 from index.chunking import chunk_report
 from index.embedding import Embedder
@@ -21,7 +22,7 @@ from index.readers import read_report_lines
 from index.structure import parse_report
 from index.vector_store import VectorStore
 
-EMBED_BATCH = 64  # chunks per embed call: progress granularity, not the model's batch size
+EMBED_BATCH = 512  # chunks per embed call and Chroma write: progress granularity, not the model's batch size
 
 
 @dataclass(frozen=True)
@@ -50,24 +51,62 @@ def _embed_missing(chunks: list[Chunk], have: set[str], vectors: VectorStore, em
     return len(missing)
 
 
-def ingest_file(path: Path, catalog: Catalog, vectors: VectorStore, embedder: Embedder, *,
-                doc_id: str | None = None, max_bytes: int = 50 * 1024 * 1024,
-                progress: Callable[[int, int], None] | None = None) -> IngestResult:
-    path = Path(path)
-    doc_id = doc_id or doc_id_for(path)
+@dataclass(frozen=True)
+class _Plan:
+    report: Report
+    chunks: list[Chunk]
+    old_ids: set[str]
+    replaces: bool
+
+
+def _plan(path: Path, catalog: Catalog, vectors: VectorStore, max_bytes: int) -> _Plan | IngestResult:
+    """Read and chunk one file; an IngestResult when it is unchanged and nothing is to be done."""
+    doc_id = doc_id_for(path)
     report = parse_report(read_report_lines(path, max_bytes=max_bytes), doc_id=doc_id, source=path.name)
     chunks = chunk_report(report)
     previous_hash = catalog.content_hash(doc_id)
     old_ids = vectors.ids(doc_id)
-    new_ids = {c.chunk_id for c in chunks}
-    if previous_hash == report.content_hash and new_ids <= old_ids:
+    if previous_hash == report.content_hash and {c.chunk_id for c in chunks} <= old_ids:
         return IngestResult(doc_id, report.title, "unchanged", len(report.paragraphs), len(chunks), 0)
-    embedded = _embed_missing(chunks, old_ids, vectors, embedder, progress)
-    vectors.put_report(report)
-    catalog.replace_report(report, chunks, extract_terms(p.text for p in report.paragraphs))
-    vectors.delete(sorted(old_ids - new_ids))
-    status = "added" if previous_hash is None else "replaced"
-    return IngestResult(doc_id, report.title, status, len(report.paragraphs), len(chunks), embedded)
+    return _Plan(report, chunks, old_ids, previous_hash is not None)
+
+
+def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, embedder: Embedder, *,
+                 max_bytes: int = 50 * 1024 * 1024, progress: Callable[[int, int], None] | None = None,
+                 errors: list[tuple[Path, Exception]] | None = None) -> list[IngestResult]:
+    """Ingest several files; all are read before anything is written.
+
+    A file that cannot be read raises before any write — or, when `errors` is given, is listed
+    there and skipped. Every new chunk of every file is embedded in one stream (the embedder
+    batches by length across reports, and Chroma takes large batches), then each report is
+    switched in the catalog in turn.
+    """
+    plans: list[_Plan] = []
+    results: dict[Path, IngestResult] = {}
+    for path in dict.fromkeys(map(Path, paths)):  # the same file twice is one report
+        try:
+            planned = _plan(path, catalog, vectors, max_bytes)
+        except (ReportError, OSError) as exc:
+            if errors is None:
+                raise
+            errors.append((path, exc))
+            continue
+        if isinstance(planned, IngestResult):
+            results[path] = planned
+        else:
+            plans.append(planned)
+            results[path] = IngestResult(planned.report.doc_id, planned.report.title,
+                                         "replaced" if planned.replaces else "added",
+                                         len(planned.report.paragraphs), len(planned.chunks), 0)
+    _embed_missing([c for plan in plans for c in plan.chunks], set().union(*(p.old_ids for p in plans)),
+                              vectors, embedder, progress)
+    vectors.put_reports([plan.report for plan in plans])  # one Chroma call: each costs ~0.1 s whatever its size
+    counts = {}
+    for plan in plans:
+        catalog.replace_report(plan.report, plan.chunks, extract_terms(p.text for p in plan.report.paragraphs))
+        vectors.delete(sorted(plan.old_ids - {c.chunk_id for c in plan.chunks}))
+        counts[plan.report.doc_id] = sum(c.chunk_id not in plan.old_ids for c in plan.chunks)
+    return [replace(r, embedded=counts.get(r.doc_id, 0)) for r in results.values()]
 
 
 def repair_vectors(catalog: Catalog, vectors: VectorStore, embedder: Embedder,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 import bm25s
@@ -38,6 +39,7 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # reports of one region repeat their names; POS tagging is the slow part
 def _trim_name(span: str) -> str:
     words = list(pseg.cut(span))
     while words and (words[0].flag.startswith(_NOT_NAME_START) or (len(words[0].word) == 1 and words[0].flag != "ns")):

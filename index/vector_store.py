@@ -122,10 +122,12 @@ class VectorStore:
 
     # --- whole reports ------------------------------------------------------------------------
     @_retrying
-    def put_report(self, report: Report) -> None:
-        record = {**asdict(report), "paragraphs": [asdict(p) for p in report.paragraphs]}
-        self.report_collection.upsert(ids=[report.doc_id], embeddings=[[0.0]],
-                                      documents=[json.dumps(record, ensure_ascii=False)])
+    def put_reports(self, reports: Sequence[Report]) -> None:
+        if not reports:
+            return
+        records = [{**asdict(r), "paragraphs": [asdict(p) for p in r.paragraphs]} for r in reports]
+        self.report_collection.upsert(ids=[r.doc_id for r in reports], embeddings=[[0.0]] * len(reports),
+                                      documents=[json.dumps(record, ensure_ascii=False) for record in records])
 
     @_retrying
     def stored_reports(self) -> list[Report]:

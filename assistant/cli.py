@@ -134,9 +134,11 @@ def evaluate(
 # Sub-commands that live in their own modules register on the app above.
 from assistant.cli_feedback import feedback_app  # noqa: E402
 from assistant.cli_ledger import register as register_ledger  # noqa: E402
+from eval.bench import register as register_bench  # noqa: E402  (light: the model loads only when bench runs)
 
 app.add_typer(feedback_app, name="feedback")
 register_ledger(app)
+register_bench(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

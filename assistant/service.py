@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from assistant import answerability, evidence, outline
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.extractive import citation_for, compose
@@ -119,7 +121,8 @@ class Assistant:
         else:
             hits = self.retriever.search(prepared.search, k=k, doc_ids=doc_ids)
         titles = {r.doc_id: r.title for r in reports}
-        lexical = snapshot.lexical
+        mask = np.isin(snapshot.doc_ids, list(doc_ids)) if doc_ids else None
+        lexical = snapshot.lexical.scoped(mask)
         scored = evidence.score_sentences(prepared, hits, lexical)
         chosen = evidence.select(scored, prepared)
         verdict = answerability.judge(prepared, chosen, lexical, self._corpus_years(reports, snapshot))

@@ -98,6 +98,9 @@ class LexicalIndex:
         n = max(len(token_sets), 1)
         return {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
 
+    def scoped(self, mask: np.ndarray | None) -> LexicalIndex | ScopedVocabulary:
+        return self if mask is None else ScopedVocabulary(self, mask)
+
     def idf(self, token: str) -> float:
         """Unseen tokens get the highest weight: they are what the corpus cannot answer."""
         return self._idf.get(token, float(np.log(1 + (self.size + 0.5) / 0.5)))
@@ -126,3 +129,23 @@ class LexicalIndex:
             df = float(np.count_nonzero(token_scores))
             total += token_scores * (np.log(1 + (inside - df + 0.5) / (df + 0.5)) / self._idf[token])
         return total
+
+
+
+class ScopedVocabulary:
+    """A lexical index seen from the chunks in a mask (a report filter): idf within them, so words
+    naming the filtered reports weigh what they weigh there; the vocabulary stays the corpus's."""
+
+    def __init__(self, corpus: LexicalIndex, mask: np.ndarray) -> None:
+        self.corpus, self.mask, self.tokenizer = corpus, mask, corpus.tokenizer
+        self._inside = max(float(mask.sum()), 1.0)
+        self._idf: dict[str, float] = {}
+
+    def knows(self, word: str) -> bool:
+        return self.corpus.knows(word)
+
+    def idf(self, token: str) -> float:
+        if token not in self._idf:
+            df = float(np.count_nonzero(self.corpus.scores([token], self.mask))) if self.corpus.knows(token) else 0.0
+            self._idf[token] = float(np.log(1 + (self._inside - df + 0.5) / (df + 0.5)))
+        return self._idf[token]

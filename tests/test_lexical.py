@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from index.lexical import LexicalIndex, Tokenizer, extract_terms
 from index.textnorm import normalize
@@ -27,3 +28,14 @@ def test_names_from_the_report_are_kept_whole_and_split():
     assert {"永安路东延区块", "永安路", "清水湾社区"} <= terms
     tokens = Tokenizer(terms).tokens(normalize("清水灣社區"))
     assert "清水湾社区" in tokens and "清水湾" in tokens  # whole name and its parts both match
+
+
+def test_scoped_vocabulary_weighs_words_as_within_the_filtered_report():
+    tokenizer = Tokenizer()
+    both = LexicalIndex([normalize(t) for t in REPORT_A + REPORT_B], tokenizer)
+    alone = LexicalIndex([normalize(t) for t in REPORT_A], tokenizer)
+    scoped = both.scoped(np.array([1.0] * len(REPORT_A) + [0.0] * len(REPORT_B)))
+    for word in ("坎墩", "停车位", "地区"):
+        assert scoped.idf(word) == pytest.approx(alone.idf(word))
+    assert scoped.knows("浒山")  # the vocabulary is still the whole corpus's
+    assert both.scoped(None) is both

@@ -84,14 +84,13 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     issuers: doc_id → publisher. A promise is judged only by reviews of the same publisher (when both
     are known) and of its year, so the work grows with one issuer's reports, not the whole corpus.
     """
+    issuers = issuers or {}
     by_year: dict[int, list[Evidence]] = {}
+    by_year_issuer: dict[tuple[int, str], list[Evidence]] = {}
     for e in evidence:
         by_year.setdefault(e.year, []).append(e)
-    issuers = issuers or {}
-    candidates = [
-        _candidates(c, [e for e in by_year.get(c.year, ()) if _same_issuer(issuers, c.source.doc_id, e.source.doc_id)])
-        for c in commitments
-    ]
+        by_year_issuer.setdefault((e.year, issuers.get(e.source.doc_id, "")), []).append(e)
+    candidates = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer)) for c in commitments]
     cosines = _cosines(commitments, candidates, embedder)
     best: list[_Match | None] = []
     for i, (c, found) in enumerate(zip(commitments, candidates)):
@@ -106,8 +105,13 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     return linked
 
 
-def _same_issuer(issuers: Mapping[str, str], a: str, b: str) -> bool:
-    return not issuers.get(a) or not issuers.get(b) or issuers[a] == issuers[b]
+def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int, list[Evidence]],
+                 by_year_issuer: Mapping[tuple[int, str], list[Evidence]]) -> list[Evidence]:
+    """Reviews of the promise's year by the same publisher, plus those whose publisher is unknown."""
+    issuer = issuers.get(c.source.doc_id, "")
+    if not issuer:
+        return by_year.get(c.year, [])
+    return [*by_year_issuer.get((c.year, issuer), ()), *by_year_issuer.get((c.year, ""), ())]
 
 
 def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:

@@ -18,9 +18,7 @@ from assistant.records import Answer, Hit, Report
 from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
 from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
-from index.ingest import IngestResult, delete_report, doc_id_for, ingest_files, repair_vectors, restore_catalog
-from index.readers import read_report_lines
-from index.structure import parse_report
+from index.ingest import IngestResult, delete_report, ingest_files, read_report, repair_vectors, restore_catalog
 from index.retrieval import HybridRetriever
 from index.textnorm import in_script_of
 from index.vector_store import VectorStore
@@ -62,9 +60,7 @@ class Assistant:
 
     def preview(self, path: Path) -> Report:
         """Parse a report without touching the index, so staff can check it before committing."""
-        path = Path(path)
-        lines = read_report_lines(path, max_bytes=self.settings.max_report_bytes)
-        return parse_report(lines, doc_id=doc_id_for(path), source=path.name)
+        return read_report(Path(path), self.settings.max_report_bytes)
 
     def report(self, doc_id: str) -> Report | None:
         """One report with all its paragraphs (for the report viewer)."""
@@ -135,13 +131,14 @@ class Assistant:
             except LLMUnavailable as exc:
                 notice = f"{exc} 已改用摘录式回答。"
         structure = self._structure_items(prepared.search, chosen, hits, verdict.answerable)
+        heading_hits: list[Hit] = []
         if structure:
-            extra_hits, extra = outline.as_evidence(structure, len(hits))
+            heading_hits, extra = outline.as_evidence(structure, len(hits))
             chosen = [e for e in chosen if outline.announces_list(e.sentence)] + extra
             verdict = answerability.Verdict(True, "")
         if not verdict.answerable:
             return self._refusal(question, verdict.reason, hits, titles, started, notice)
-        text, citations = compose(question, chosen, [*hits, *(extra_hits if structure else ())], titles)
+        text, citations = compose(question, chosen, [*hits, *heading_hits], titles)
         return self._answer(question, True, text, citations, hits, started, notice)
 
     def _structure_items(self, question: str, chosen: Sequence[evidence.Evidence], hits: Sequence[Hit],
@@ -149,9 +146,8 @@ class Assistant:
         """Headings that answer an outline question, or complete an answer whose sentence announces a list."""
         if not hits:
             return []
-        report = self.catalog.report(hits[0].chunk.doc_id)
         if outline.is_outline_question(question):
-            return outline.outline_items(report, question)
+            return outline.outline_items(self.catalog.report(hits[0].chunk.doc_id), question)
         announcing = [e for e in chosen if outline.announces_list(e.sentence)]
         if announcing and answerable:
             hit = hits[announcing[0].hit_rank]

@@ -51,6 +51,11 @@ def _embed_missing(chunks: list[Chunk], have: set[str], vectors: VectorStore, em
     return len(missing)
 
 
+def read_report(path: Path, max_bytes: int) -> Report:
+    """A report file parsed under its stable id; nothing is written."""
+    return parse_report(read_report_lines(path, max_bytes=max_bytes), doc_id=doc_id_for(path), source=path.name)
+
+
 @dataclass(frozen=True)
 class _Plan:
     report: Report
@@ -61,8 +66,8 @@ class _Plan:
 
 def _plan(path: Path, catalog: Catalog, vectors: VectorStore, max_bytes: int) -> _Plan | IngestResult:
     """Read and chunk one file; an IngestResult when it is unchanged and nothing is to be done."""
-    doc_id = doc_id_for(path)
-    report = parse_report(read_report_lines(path, max_bytes=max_bytes), doc_id=doc_id, source=path.name)
+    report = read_report(path, max_bytes)
+    doc_id = report.doc_id
     chunks = chunk_report(report)
     previous_hash = catalog.content_hash(doc_id)
     old_ids = vectors.ids(doc_id)

@@ -15,6 +15,8 @@ from pathlib import Path
 from assistant.records import Chunk, Paragraph, Report
 from index.sqlite import ThreadConnections
 
+TOKEN_SEP = "\x1f"  # the ASCII unit separator: never inside a token
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL, content_hash TEXT NOT NULL,
@@ -29,6 +31,10 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL, search_text TEXT NOT NULL, year INTEGER
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
+-- BM25 tokens per chunk, computed at ingest: jieba over every chunk is most of a snapshot's build
+-- (about a minute at 1,000 reports). A chunk without a row (an index from before) is tokenized then.
+CREATE TABLE IF NOT EXISTS chunk_tokens (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, tokens TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunk_tokens_doc ON chunk_tokens (doc_id);
 CREATE TABLE IF NOT EXISTS lexicon (doc_id TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (doc_id, term));
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO state VALUES ('generation', 0);
@@ -42,8 +48,10 @@ class Catalog:
         self._connect = self._db.connect
 
     # --- writes -------------------------------------------------------------------------------
-    def replace_report(self, report: Report, chunks: Sequence[Chunk], terms: Iterable[str]) -> None:
-        """Swap a report's rows in one transaction: readers see the old report or the new one."""
+    def replace_report(self, report: Report, chunks: Sequence[Chunk], terms: Iterable[str],
+                       tokens: Sequence[Sequence[str]]) -> None:
+        """Swap a report's rows in one transaction: readers see the old report or the new one.
+        `tokens` are the chunks' BM25 tokens, in the order of `chunks`."""
         with self._connect() as db:
             self._delete(db, report.doc_id)
             db.execute(
@@ -60,6 +68,8 @@ class Catalog:
                 [(c.chunk_id, c.doc_id, c.paragraph, json.dumps(c.section, ensure_ascii=False), c.text, c.search_text, c.year)
                  for c in chunks],
             )
+            db.executemany("INSERT OR IGNORE INTO chunk_tokens VALUES (?,?,?)",
+                           [(c.chunk_id, c.doc_id, TOKEN_SEP.join(t)) for c, t in zip(chunks, tokens, strict=True)])
             db.executemany("INSERT OR IGNORE INTO lexicon VALUES (?,?)", [(report.doc_id, t) for t in terms])
             db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
 
@@ -72,7 +82,7 @@ class Catalog:
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
         existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
-        for table in ("paragraphs", "chunks", "lexicon"):
+        for table in ("paragraphs", "chunks", "chunk_tokens", "lexicon"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return existed
 
@@ -90,13 +100,13 @@ class Catalog:
         ).fetchall()
         return [_report(row) for row in rows]
 
-    def consistent_read(self) -> tuple[int, list[Chunk], dict[tuple[str, int], str], list[str]]:
-        """Generation, chunks, paragraph texts and terms from one read transaction: with WAL a
-        concurrent ingest is either wholly visible or not at all, never half."""
+    def consistent_read(self) -> tuple[int, list[Chunk], dict[tuple[str, int], str], list[str], dict[str, list[str]]]:
+        """Generation, chunks, paragraph texts, terms and chunk tokens from one read transaction:
+        with WAL a concurrent ingest is either wholly visible or not at all, never half."""
         db = self._connect()
         db.execute("BEGIN")
         try:
-            return self.generation(), self.chunks(), self.paragraph_texts(), self.terms()
+            return self.generation(), self.chunks(), self.paragraph_texts(), self.terms(), self.chunk_tokens()
         finally:
             db.execute("COMMIT")
 
@@ -129,6 +139,10 @@ class Catalog:
             query, args = query + " WHERE doc_id = ?", (doc_id,)
         rows = self._connect().execute(query + " ORDER BY doc_id, paragraph, chunk_id", args).fetchall()
         return [Chunk(cid, d, p, tuple(json.loads(s)), t, st, y) for cid, d, p, s, t, st, y in rows]
+
+    def chunk_tokens(self) -> dict[str, list[str]]:
+        rows = self._connect().execute("SELECT chunk_id, tokens FROM chunk_tokens")
+        return {chunk_id: tokens.split(TOKEN_SEP) if tokens else [] for chunk_id, tokens in rows}
 
     def terms(self) -> list[str]:
         return [row[0] for row in self._connect().execute("SELECT DISTINCT term FROM lexicon")]

@@ -17,7 +17,7 @@ from assistant.records import Chunk, Report
 from index.catalog import Catalog
 from index.chunking import chunk_report
 from index.embedding import Embedder
-from index.lexical import extract_terms
+from index.lexical import Tokenizer, extract_terms
 from index.readers import read_report_lines
 from index.structure import parse_report
 from index.vector_store import VectorStore
@@ -107,11 +107,23 @@ def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, 
                               vectors, embedder, progress)
     vectors.put_reports([plan.report for plan in plans])  # one Chroma call: each costs ~0.1 s whatever its size
     counts = {}
-    for plan in plans:
-        catalog.replace_report(plan.report, plan.chunks, extract_terms(p.text for p in plan.report.paragraphs))
+    for plan, (terms, tokens) in zip(plans, _lexicon([(p.report, p.chunks) for p in plans], catalog), strict=True):
+        catalog.replace_report(plan.report, plan.chunks, terms, tokens)
         vectors.delete(sorted(plan.old_ids - {c.chunk_id for c in plan.chunks}))
         counts[plan.report.doc_id] = sum(c.chunk_id not in plan.old_ids for c in plan.chunks)
     return [replace(r, embedded=counts.get(r.doc_id, 0)) for r in results.values()]
+
+
+def _lexicon(reports: Sequence[tuple[Report, Sequence[Chunk]]],
+             catalog: Catalog) -> list[tuple[set[str], list[list[str]]]]:
+    """Each report's names (jieba keeps them whole) and its chunks' BM25 tokens, cut with every
+    name known: the catalog's and these reports'. One tokenizer: loading jieba's dictionary takes ~1 s."""
+    if not reports:
+        return []
+    terms = [extract_terms(p.text for p in report.paragraphs) for report, _ in reports]
+    tokenizer = Tokenizer(set(catalog.terms()).union(*terms))
+    return [(names, [tokenizer.tokens(c.search_text) for c in chunks])
+            for names, (_, chunks) in zip(terms, reports, strict=True)]
 
 
 def repair_vectors(catalog: Catalog, vectors: VectorStore, embedder: Embedder,
@@ -133,8 +145,7 @@ def restore_catalog(catalog: Catalog, vectors: VectorStore) -> int:
     Chunking is deterministic, so the rebuilt chunk ids are the ids of the stored vectors: a new
     replica against a shared Chroma server serves at once without embedding anything.
     """
-    restored = 0
-    for report in vectors.stored_reports():
-        catalog.replace_report(report, chunk_report(report), extract_terms(p.text for p in report.paragraphs))
-        restored += 1
-    return restored
+    reports = [(report, chunk_report(report)) for report in vectors.stored_reports()]
+    for (report, chunks), (terms, tokens) in zip(reports, _lexicon(reports, catalog), strict=True):
+        catalog.replace_report(report, chunks, terms, tokens)
+    return len(reports)

@@ -80,13 +80,18 @@ class Tokenizer:
 
 
 class LexicalIndex:
-    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer) -> None:
+    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer,
+                 stored: Sequence[list[str] | None] | None = None) -> None:
+        """`stored`: each text's tokens when known (computed at ingest), else None: jieba is most
+        of the build time."""
         self.tokenizer = tokenizer
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
+        token_lists = [tokenizer.tokens(t) if known is None else known
+                       for t, known in zip(texts, stored or [None] * len(texts), strict=True)]
         if texts:
-            self._bm25.index([tokenizer.tokens(t) or ["∅"] for t in texts], show_progress=False)
-        self._idf = self._compute_idf([set(tokenizer.tokens(t)) for t in texts])
+            self._bm25.index([tokens or ["∅"] for tokens in token_lists], show_progress=False)
+        self._idf = self._compute_idf([set(tokens) for tokens in token_lists])
         self._corpus = "\x00".join(texts)  # for "does the corpus use this word at all", across token boundaries
 
     @staticmethod

@@ -61,7 +61,7 @@ class HybridRetriever:
         generation = self.catalog.generation()
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                generation, chunk_list, paragraph_text, terms = self.catalog.consistent_read()
+                generation, chunk_list, paragraph_text, terms, tokens = self.catalog.consistent_read()
                 chunks = tuple(chunk_list)
                 tokenizer = Tokenizer(terms)
                 self._snapshot = _Snapshot(
@@ -69,7 +69,8 @@ class HybridRetriever:
                     chunks=chunks,
                     position={c.chunk_id: i for i, c in enumerate(chunks)},
                     doc_ids=np.array([c.doc_id for c in chunks]),
-                    lexical=LexicalIndex([c.search_text for c in chunks], tokenizer),
+                    lexical=LexicalIndex([c.search_text for c in chunks], tokenizer,
+                                         [tokens.get(c.chunk_id) for c in chunks]),
                     paragraph_text=paragraph_text,
                     years_named=_years_named(chunks),
                 )

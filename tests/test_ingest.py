@@ -130,3 +130,18 @@ def test_another_embedding_backend_gets_its_own_vectors_on_start(tmp_path, sampl
     assert other.vectors.ids() == set()  # never the other model's vectors
     assert other.ensure_index() == []  # the report is catalogued: nothing re-parsed…
     assert other.vectors.ids() == {c.chunk_id for c in other.catalog.chunks()}  # …but every chunk embedded
+
+
+def test_bm25_tokens_are_stored_at_ingest_and_an_index_without_them_still_searches(fake_assistant, sample_report):
+    fake_assistant.ingest([sample_report])
+    chunks = fake_assistant.catalog.chunks()
+    stored = fake_assistant.catalog.chunk_tokens()
+    tokenizer = fake_assistant.index.snapshot().lexical.tokenizer
+    assert set(stored) == {c.chunk_id for c in chunks}  # the snapshot tokenizes nothing again
+    assert all(stored[c.chunk_id] == tokenizer.tokens(c.search_text) for c in chunks)
+    question = "2022年地区生产总值是多少"
+    before = [h.chunk.chunk_id for h in fake_assistant.index.search(question, mode="lexical")]
+    with fake_assistant.catalog._connect() as db:  # an index built before tokens were stored
+        db.execute("DELETE FROM chunk_tokens")
+        db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+    assert [h.chunk.chunk_id for h in fake_assistant.index.search(question, mode="lexical")] == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import answerability, evidence, outline
-from assistant.errors import IndexMissing, LLMUnavailable
+from assistant.errors import GovQAError, IndexMissing, LLMUnavailable
 from assistant.extractive import citation_for, compose
 from assistant.ledger import Ledger
 from assistant.ledger_chat import answer_from_ledger
@@ -18,12 +20,13 @@ from assistant.records import Answer, Hit, Report
 from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
 from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
-from index.ingest import IngestResult, delete_report, ingest_files, read_report, repair_vectors, restore_catalog
+from index.ingest import IngestResult, delete_report, ingest_files, read_report, repair_vectors, sync_catalog
 from index.retrieval import HybridRetriever
 from index.textnorm import in_script_of
 from index.vector_store import VectorStore
 
 RELATED_ON_REFUSAL = 3
+log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -47,15 +50,17 @@ class Assistant:
         self.retriever = retriever or self.index
         self._chat_model = chat_model
         self._generator = None
+        self._writing = threading.RLock()  # ingest, delete and sync change the catalog one at a time
 
     # --- reports -----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], progress: Callable[[int, int], None] | None = None,
                errors: list[tuple[Path, Exception]] | None = None) -> list[IngestResult]:
         """Ingest report files. A bad file raises before anything is written, unless `errors` is
         given: then it is listed there and the other files go in."""
-        results = ingest_files(list(paths), self.catalog, self.vectors, self.embedder,
-                               max_bytes=self.settings.max_report_bytes, progress=progress, errors=errors)
-        self.ledger.sync(self.catalog)
+        with self._writing:
+            results = ingest_files(list(paths), self.catalog, self.vectors, self.embedder,
+                                   max_bytes=self.settings.max_report_bytes, progress=progress, errors=errors)
+            self.ledger.sync(self.catalog)
         return results
 
     def preview(self, path: Path) -> Report:
@@ -69,7 +74,8 @@ class Assistant:
     def ensure_index(self) -> list[IngestResult]:
         """A new user gets a working chat: ingest the bundled sample report when nothing is indexed.
         Chunks without vectors (another model or backend chosen, a wiped Chroma server) are embedded again."""
-        if not self.catalog.reports() and not restore_catalog(self.catalog, self.vectors):
+        self.sync()  # a new replica behind a shared Chroma server gets its catalog from there
+        if not self.catalog.reports():
             return self.ingest([self.settings.sample_report])
         repair_vectors(self.catalog, self.vectors, self.embedder)
         self.ledger.sync(self.catalog)  # indexes built before the ledger existed get one
@@ -79,9 +85,34 @@ class Assistant:
         return self.catalog.reports()
 
     def delete(self, doc_id: str) -> bool:
-        existed = delete_report(doc_id, self.catalog, self.vectors)
-        self.ledger.remove(doc_id)
+        with self._writing:
+            existed = delete_report(doc_id, self.catalog, self.vectors)
+            self.ledger.remove(doc_id)
         return existed
+
+    def sync(self) -> int:
+        """Take in the reports other replicas ingested into, or deleted from, the shared Chroma;
+        how many changed here."""
+        with self._writing:
+            changed = sync_catalog(self.catalog, self.vectors)
+            if changed:
+                self.ledger.sync(self.catalog)
+        return changed
+
+    def keep_in_sync(self, every_s: float) -> threading.Event:
+        """`sync` every `every_s` seconds in a daemon thread, until the returned event is set."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(every_s):
+                try:
+                    if changed := self.sync():
+                        log.info("已从向量库同步 %d 份报告的变化", changed)
+                except GovQAError as exc:  # Chroma down: questions still get BM25; try again next time
+                    log.warning("同步报告失败：%s", exc)
+
+        threading.Thread(target=loop, name="govqa-sync", daemon=True).start()
+        return stop
 
     # --- answering ---------------------------------------------------------------------------
     @property

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(8, description="8 is fastest on CPU here: larger batches pay for padding.")
     chroma_host: str | None = Field(None, description="Use a Chroma server (`chroma run`) instead of the embedded store.")
     chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    sync_seconds: float = Field(
+        30, description="With chroma_host: how often `serve` takes in reports other replicas ingested or deleted (0 = at start only)."
+    )
     collection: str = Field("govqa_chunks", description="Chroma collection name (model and backend are appended).")
 
     k_dense: int = Field(30, description="Candidates taken from dense search before fusion.")

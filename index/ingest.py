@@ -20,7 +20,7 @@ from index.embedding import Embedder
 from index.lexical import Tokenizer, extract_terms
 from index.readers import read_report_lines
 from index.structure import parse_report
-from index.vector_store import VectorStore
+from index.vector_store import UNKNOWN_HASH, VectorStore
 
 EMBED_BATCH = 512  # chunks per embed call and Chroma write: progress granularity, not the model's batch size
 
@@ -133,19 +133,31 @@ def repair_vectors(catalog: Catalog, vectors: VectorStore, embedder: Embedder,
 
 
 def delete_report(doc_id: str, catalog: Catalog, vectors: VectorStore) -> bool:
-    existed = catalog.delete_report(doc_id)  # catalog first: from here on the vectors are invisible
-    vectors.delete(sorted(vectors.ids(doc_id)))
+    # The tombstone first: a replica syncing meanwhile must not copy the report back from Chroma.
     vectors.delete_report(doc_id)
+    existed = catalog.delete_report(doc_id)  # from here on the vectors are invisible
+    vectors.delete(sorted(vectors.ids(doc_id)))
     return existed
 
 
-def restore_catalog(catalog: Catalog, vectors: VectorStore) -> int:
-    """Rebuild an empty local catalog (and so BM25) from the reports kept in Chroma.
+def sync_catalog(catalog: Catalog, vectors: VectorStore) -> int:
+    """Bring the local catalog (and so BM25) in line with the reports kept in Chroma; how many changed.
 
-    Chunking is deterministic, so the rebuilt chunk ids are the ids of the stored vectors: a new
-    replica against a shared Chroma server serves at once without embedding anything.
+    With replicas behind one Chroma server, this is how a replica sees what another ingested or
+    deleted; a new replica with an empty index dir rebuilds its catalog this way. Chunking is
+    deterministic, so rebuilt chunk ids are the ids of the stored vectors: nothing is embedded.
+    Local reports Chroma has never stored (an index from before it stored them) are put there.
     """
-    reports = [(report, chunk_report(report)) for report in vectors.stored_reports()]
+    stored = vectors.stored_report_hashes()
+    local = {r.doc_id: r.content_hash for r in catalog.reports()}
+    changed = [doc_id for doc_id, digest in stored.items() if digest and local.get(doc_id) != digest]
+    fetched = vectors.stored_reports(changed)
+    vectors.put_reports([r for r in fetched if stored[r.doc_id] == UNKNOWN_HASH])  # records gain their hash
+    reports = [(report, chunk_report(report)) for report in fetched if local.get(report.doc_id) != report.content_hash]
     for (report, chunks), (terms, tokens) in zip(reports, _lexicon(reports, catalog), strict=True):
         catalog.replace_report(report, chunks, terms, tokens)
-    return len(reports)
+    deleted = [doc_id for doc_id in local if stored.get(doc_id) == ""]
+    for doc_id in deleted:
+        catalog.delete_report(doc_id)  # the vectors are shared: the replica that deleted removes them
+    vectors.put_reports([r for doc_id in local if doc_id not in stored and (r := catalog.report(doc_id))])
+    return len(reports) + len(deleted)

@@ -47,6 +47,9 @@ def _retrying(method: Callable[P, T]) -> Callable[P, T]:
     return wrapper  # type: ignore[return-value]
 
 
+UNKNOWN_HASH = "?"  # a report stored before records carried their content hash
+
+
 class VectorStore:
     def __init__(self, path: Path | None = None, host: str | None = None, port: int = 8000,
                  collection: str = "govqa_chunks") -> None:
@@ -127,16 +130,29 @@ class VectorStore:
             return
         records = [{**asdict(r), "paragraphs": [asdict(p) for p in r.paragraphs]} for r in reports]
         self.report_collection.upsert(ids=[r.doc_id for r in reports], embeddings=[[0.0]] * len(reports),
-                                      documents=[json.dumps(record, ensure_ascii=False) for record in records])
+                                      documents=[json.dumps(record, ensure_ascii=False) for record in records],
+                                      metadatas=[{"content_hash": r.content_hash} for r in reports])
 
     @_retrying
-    def stored_reports(self) -> list[Report]:
-        documents = self.report_collection.get(include=["documents"])["documents"]
-        return [_report_from_json(doc) for doc in documents]
+    def stored_report_hashes(self) -> dict[str, str]:
+        """doc id → content hash of every stored report; a deleted report's tombstone has ""."""
+        got = self.report_collection.get(include=["metadatas"])
+        return {doc_id: (meta or {}).get("content_hash", UNKNOWN_HASH)
+                for doc_id, meta in zip(got["ids"], got["metadatas"])}
+
+    @_retrying
+    def stored_reports(self, doc_ids: Sequence[str] | None = None) -> list[Report]:
+        if doc_ids is not None and not doc_ids:
+            return []
+        documents = self.report_collection.get(ids=doc_ids, include=["documents"])["documents"]
+        return [_report_from_json(doc) for doc in documents if doc]
 
     @_retrying
     def delete_report(self, doc_id: str) -> None:
-        self.report_collection.delete(ids=[doc_id])
+        # A tombstone, not a delete: other replicas must tell "deleted" from "never stored here"
+        # (an index from before reports were stored), which they put back.
+        self.report_collection.upsert(ids=[doc_id], embeddings=[[0.0]], documents=[""],
+                                      metadatas=[{"content_hash": ""}])
 
 
 def _report_from_json(document: str) -> Report:

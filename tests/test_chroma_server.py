@@ -110,3 +110,23 @@ def test_server_lost_mid_session_degrades_to_bm25_then_recovers(tmp_path_factory
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_running_replica_picks_up_another_replicas_ingest_and_delete(tmp_path, chroma_server):
+    writer = Assistant(server_settings(tmp_path / "writer", chroma_server))
+    replica = Assistant(server_settings(tmp_path / "replica", chroma_server))
+    writer.ensure_index()
+    replica.ensure_index()
+    stop = replica.keep_in_sync(0.2)
+    try:
+        writer.ingest([PROJECT_ROOT / "tests" / "fixtures" / "kandun-2024-fictional.txt"])
+        deadline = time.monotonic() + 30
+        while len(replica.reports()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert {r.doc_id for r in replica.reports()} == {r.doc_id for r in writer.reports()}
+        writer.delete("kandun-2024-fictional")
+        while len(replica.reports()) > 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [r.doc_id for r in replica.reports()] == [r.doc_id for r in writer.reports()]
+    finally:
+        stop.set()

@@ -283,6 +283,8 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     if password is None:
         log.warning("GOVQA_STAFF_PASSWORD 未设置：工作人员页面（上传、删除报告）已关闭。")
     settings = assistant.settings
+    if settings.chroma_host and settings.sync_seconds > 0:  # replicas share Chroma, not their catalogs
+        assistant.keep_in_sync(settings.sync_seconds)
     app = build_app(assistant, staff_password=password, feedback=FeedbackStore.for_index(Path(settings.index_dir)),
                     limiter=RateLimiter(settings.rate_limit_per_minute))
     # Answers take ~20 ms of CPU: several at once keep the queue short; a bounded queue sheds overload.

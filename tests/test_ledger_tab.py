@@ -210,6 +210,18 @@ def test_csv_download_holds_the_filtered_rows_with_a_bom_for_excel(ledger: FakeL
     assert csv_file([], "x") is None
 
 
+
+def test_a_large_ledger_draws_a_page_of_rows_and_the_csv_keeps_them_all(csv_dir: Path) -> None:
+    many = [commitment(f"新建停车位{n}只", f"{n}只", PENDING, paragraph=n) for n in range(ledger_tab.MAX_ROWS + 50)]
+    tab = _tab(FakeLedger(many, FIGURES * 200, TITLES))
+    table, figures, download, _ = tab.show(ALL, ALL, ALL, "")
+    assert table.count("<tr>") == figures.count("<tr>") == ledger_tab.MAX_ROWS + 1  # the header row too
+    assert f"共 {len(many)} 项承诺" in table and f"显示前 {ledger_tab.MAX_ROWS} 项" in table
+    rows = list(csv.DictReader(io.StringIO(Path(download["value"]).read_text("utf-8-sig"))))
+    assert len(rows) == len(many)
+    small, *_ = tab.show(ALL, ALL, ALL, "新建停车位7只")
+    assert "显示前" not in small
+
 # --- the app ---------------------------------------------------------------------------------------
 class AssistantWithLedger(FakeAssistant):
     def __init__(self, ledger) -> None:

@@ -37,6 +37,9 @@ NO_MATCH = "没有符合筛选条件的承诺。"
 NO_FIGURES = "暂无成果数据。"
 NO_FIGURES_MATCH = "没有符合筛选条件的成果数据。"
 UNAVAILABLE = "台账暂时无法读取，请稍后重试。"
+# Rows drawn in a table; the CSV has them all. 1,000 reports hold ~22,000 commitments: drawn whole,
+# they made every page load megabytes long and `govqa serve` failed Gradio's start-up check.
+MAX_ROWS = 300
 STATUS_CLASSES = {MET: "met", PARTLY: "partly", MISSED: "missed", UNMENTIONED: "unmentioned", PENDING: "pending"}
 CSV_DIR = Path(tempfile.gettempdir()) / "govqa-ledger"  # the temp dir: Gradio serves files from it
 
@@ -194,9 +197,13 @@ def render_commitments(rows: Sequence[Commitment], titles: dict[str, str], filte
     counts = Counter(c.link.status for c in rows)
     summary = " · ".join(f"{esc(s)} {counts[s]}" for s in STATUSES if counts[s])
     head = "".join(f"<th>{h}</th>" for h in ("年份", "承诺（原文摘录）", "目标", "状态", "依据", "出处"))
-    body = "".join(_commitment_row(c, titles) for c in rows)
-    return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 项承诺：{summary}</p>'
+    body = "".join(_commitment_row(c, titles) for c in rows[:MAX_ROWS])
+    return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 项承诺：{summary}{_shown(rows)}</p>'
             f'<table class="ledger-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def _shown(rows: Sequence) -> str:
+    return f"（显示前 {MAX_ROWS} 项，可用筛选缩小范围，或下载 CSV 查看全部）" if len(rows) > MAX_ROWS else ""
 
 
 def _change(change: float | None) -> str:
@@ -216,8 +223,8 @@ def render_figures(rows: Sequence[Achievement], titles: dict[str, str], filtered
     if not rows:
         return f'<div class="ledger"><p class="ledger-empty">{NO_FIGURES_MATCH if filtered else NO_FIGURES}</p></div>'
     head = "".join(f"<th>{h}</th>" for h in ("指标", "数值", "单位", "同比", "年份", "出处"))
-    body = "".join(_figure_row(a, titles) for a in rows)
-    return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 条成果数据（各年回顾中报告的数字）</p>'
+    body = "".join(_figure_row(a, titles) for a in rows[:MAX_ROWS])
+    return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 条成果数据（各年回顾中报告的数字）{_shown(rows)}</p>'
             f'<table class="ledger-table figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 

@@ -26,6 +26,7 @@ from index.textnorm import normalize
 COLLECTION = "naive_baseline"
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50
+ADD_BATCH = 5000  # Chroma refuses larger writes (max 5,461): 1,000 reports are 24,000 splits
 
 
 class NaiveRetriever:
@@ -41,12 +42,12 @@ class NaiveRetriever:
         )
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         self.chunks = {c.chunk_id: c for path in report_paths for c in _split(Path(path), splitter)}
-        if self.chunks:
-            self.store.add_texts(
-                texts=[c.text for c in self.chunks.values()],
-                metadatas=[{"doc_id": c.doc_id, "paragraph": c.paragraph} for c in self.chunks.values()],
-                ids=list(self.chunks),
-            )
+        chunks = list(self.chunks.values())
+        for start in range(0, len(chunks), ADD_BATCH):
+            batch = chunks[start : start + ADD_BATCH]
+            self.store.add_texts(texts=[c.text for c in batch],
+                                 metadatas=[{"doc_id": c.doc_id, "paragraph": c.paragraph} for c in batch],
+                                 ids=[c.chunk_id for c in batch])
 
     def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None

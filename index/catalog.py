@@ -46,6 +46,8 @@ class Catalog:
         self.path = path
         self._db = ThreadConnections(path, _SCHEMA)
         self._connect = self._db.connect
+        # Every question lists the reports: at 1,000 reports decoding them took 24 ms of a 54 ms answer.
+        self._reports: tuple[int, list[Report]] | None = None
 
     # --- writes -------------------------------------------------------------------------------
     def replace_report(self, report: Report, chunks: Sequence[Chunk], terms: Iterable[str],
@@ -95,10 +97,16 @@ class Catalog:
         return row[0] if row else None
 
     def reports(self) -> list[Report]:
-        rows = self._connect().execute(
-            "SELECT doc_id, title, source, content_hash, metadata, years FROM reports ORDER BY doc_id"
-        ).fetchall()
-        return [_report(row) for row in rows]
+        """All reports, without paragraphs; re-read only when the catalog has changed (any process)."""
+        generation, cached = self.generation(), self._reports
+        if cached is None or cached[0] != generation:
+            rows = self._connect().execute(
+                "SELECT doc_id, title, source, content_hash, metadata, years FROM reports ORDER BY doc_id"
+            ).fetchall()
+            # Stored under the generation read before them: if an ingest landed in between, the
+            # next call sees a newer generation and reads again.
+            cached = self._reports = (generation, [_report(row) for row in rows])
+        return list(cached[1])
 
     def consistent_read(self) -> tuple[int, list[Chunk], dict[tuple[str, int], str], list[str], dict[str, list[str]]]:
         """Generation, chunks, paragraph texts, terms and chunk tokens from one read transaction:

@@ -145,3 +145,14 @@ def test_bm25_tokens_are_stored_at_ingest_and_an_index_without_them_still_search
         db.execute("DELETE FROM chunk_tokens")
         db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
     assert [h.chunk.chunk_id for h in fake_assistant.index.search(question, mode="lexical")] == before
+
+
+def test_report_list_follows_changes_made_by_another_process(fake_assistant, sample_report, tmp_path):
+    from index.catalog import Catalog
+
+    other = Catalog(fake_assistant.catalog.path)  # e.g. `govqa ingest` beside a running `govqa serve`
+    assert other.reports() == []
+    fake_assistant.ingest([sample_report])
+    assert [r.doc_id for r in other.reports()] == [r.doc_id for r in fake_assistant.reports()]
+    fake_assistant.delete(fake_assistant.reports()[0].doc_id)
+    assert other.reports() == []

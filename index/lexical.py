@@ -79,6 +79,11 @@ class Tokenizer:
         return [w for w in words if _TOKEN_OK.search(w) and w not in STOPWORDS]
 
 
+def _char_pairs(text: str) -> np.ndarray:
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return (codes[:-1] << np.uint64(21)) | codes[1:]  # code points fit in 21 bits
+
+
 class LexicalIndex:
     def __init__(self, texts: Sequence[str], tokenizer: Tokenizer,
                  stored: Sequence[list[str] | None] | None = None) -> None:
@@ -92,7 +97,11 @@ class LexicalIndex:
         if texts:
             self._bm25.index([tokens or ["∅"] for tokens in token_lists], show_progress=False)
         self._idf = self._compute_idf([set(tokens) for tokens in token_lists])
+        self.texts = texts
         self._corpus = "\x00".join(texts)  # for "does the corpus use this word at all", across token boundaries
+        # Every adjacent character pair of the corpus: a word with a pair outside it is unknown without
+        # scanning 10M characters (6 ms at 1,000 reports, paid by each unusual word of a question).
+        self._pairs = np.unique(_char_pairs(self._corpus))
 
     @staticmethod
     def _compute_idf(token_sets: list[set[str]]) -> dict[str, float]:
@@ -112,7 +121,13 @@ class LexicalIndex:
 
     def knows(self, word: str) -> bool:
         """Whether any indexed text contains the (normalised) word, whatever jieba made of it."""
-        return word in self._idf or word in self._corpus
+        if word in self._idf:
+            return True
+        pairs = _char_pairs(word)
+        found = np.searchsorted(self._pairs, pairs)
+        if len(self._pairs) == 0 or not np.all(self._pairs[np.minimum(found, len(self._pairs) - 1)] == pairs):
+            return False
+        return word in self._corpus
 
     def scores(self, query_tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 scores; with a mask (a report filter), as if only the masked chunks were indexed.
@@ -138,19 +153,21 @@ class LexicalIndex:
 
 
 class ScopedVocabulary:
-    """A lexical index seen from the chunks in a mask (a report filter): idf within them, so words
-    naming the filtered reports weigh what they weigh there; the vocabulary stays the corpus's."""
+    """A lexical index seen from the chunks in a mask (a report filter), as if only they were indexed:
+    words naming the filtered reports weigh what they weigh there, and a word only other reports use
+    is unknown (the question cannot be answered from these reports by it)."""
 
     def __init__(self, corpus: LexicalIndex, mask: np.ndarray) -> None:
         self.corpus, self.mask, self.tokenizer = corpus, mask, corpus.tokenizer
         self._inside = max(float(mask.sum()), 1.0)
         self._idf: dict[str, float] = {}
+        self._text = "\x00".join(corpus.texts[i] for i in np.flatnonzero(mask))
 
     def knows(self, word: str) -> bool:
-        return self.corpus.knows(word)
+        return word in self._text
 
     def idf(self, token: str) -> float:
         if token not in self._idf:
-            df = float(np.count_nonzero(self.corpus.scores([token], self.mask))) if self.corpus.knows(token) else 0.0
+            df = float(np.count_nonzero(self.corpus.scores([token], self.mask))) if self.knows(token) else 0.0
             self._idf[token] = float(np.log(1 + (self._inside - df + 0.5) / (df + 0.5)))
         return self._idf[token]

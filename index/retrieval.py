@@ -25,6 +25,9 @@ from index.vector_store import VectorStore
 
 log = logging.getLogger(__name__)
 RRF_K = 60
+# A filter this small is searched exactly over its chunks' vectors, fetched by id (4 ms for one
+# sample-sized report; 26 ms for 500 chunks, 170 ms for 3,000, where Chroma's filtered query takes 70).
+EXACT_SEARCH_MAX_CHUNKS = 1000
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 ParagraphKey = tuple[str, int]
 
@@ -83,7 +86,11 @@ class HybridRetriever:
     # --- the two searches, each a chunk-index → score map -------------------------------------
     def _dense(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None) -> dict[int, float]:
         vector = self.embedder.embed([normalize(query)])[0]
-        found = self.vectors.query(vector, self.k_dense, doc_ids)
+        inside = np.flatnonzero(np.isin(snap.doc_ids, list(doc_ids))) if doc_ids else None
+        if inside is not None and len(inside) <= EXACT_SEARCH_MAX_CHUNKS:
+            found = self.vectors.query_among(vector, self.k_dense, [snap.chunks[i].chunk_id for i in inside])
+        else:
+            found = self.vectors.query(vector, self.k_dense, doc_ids)
         # Vectors the catalog does not list are leftovers of an interrupted ingest: ignore them.
         return {snap.position[cid]: score for cid, score in found if cid in snap.position}
 

@@ -14,6 +14,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import numpy as np
+
 from assistant.errors import GovQAError
 from assistant.records import Chunk, Paragraph, Report
 
@@ -122,6 +124,24 @@ class VectorStore:
         got = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, count), where=where,
                                     include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    @_retrying
+    def query_among(self, vector: Sequence[float], k: int, ids: Sequence[str]) -> list[tuple[str, float]]:
+        """Exact (chunk id, cosine similarity) best first, over the given chunks only.
+
+        For a filter of a few reports this beats Chroma's metadata-filtered query, which scans the
+        metadata of every chunk: 4 ms against 70 ms for one report among 58,000 chunks.
+        """
+        if not ids:
+            return []
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        if not len(got["ids"]):
+            return []
+        matrix = np.asarray(got["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        cosines = matrix @ query / np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(query), 1e-12)
+        best = np.argsort(-cosines, kind="stable")[:k]
+        return [(got["ids"][i], float(cosines[i])) for i in best]
 
     # --- whole reports ------------------------------------------------------------------------
     @_retrying

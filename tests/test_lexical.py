@@ -37,5 +37,16 @@ def test_scoped_vocabulary_weighs_words_as_within_the_filtered_report():
     scoped = both.scoped(np.array([1.0] * len(REPORT_A) + [0.0] * len(REPORT_B)))
     for word in ("坎墩", "停车位", "地区"):
         assert scoped.idf(word) == pytest.approx(alone.idf(word))
-    assert scoped.knows("浒山")  # the vocabulary is still the whole corpus's
+    assert scoped.knows("坎墩街道") and scoped.knows("临水护栏")
+    assert not scoped.knows("浒山") and not scoped.knows("智能排口")  # only the other report uses them
+    assert both.knows("浒山")
     assert both.scoped(None) is both
+
+
+def test_knows_any_substring_of_the_corpus_and_nothing_else():
+    index = LexicalIndex([normalize(t) for t in REPORT_A], Tokenizer())
+    assert index.knows("坎墩街道") and index.knows("值58亿")  # a token, and text across token boundaries
+    assert not index.knows("杭州地铁")  # a character pair the corpus never has
+    assert not index.knows("停车位58亿")  # every pair occurs (位5, 58, 8亿), the word does not
+    assert not index.knows("米新增")  # nor across two texts
+    assert not LexicalIndex([], Tokenizer()).knows("坎墩")

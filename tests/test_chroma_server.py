@@ -55,6 +55,11 @@ def test_ingest_and_ask_against_the_server(tmp_path, chroma_server):
     assistant.ensure_index()
     answer = assistant.ask("2022年坎墩街道地区生产总值是多少？")
     assert answer.answered and "58亿元" in answer.text
+    doc_id = assistant.reports()[0].doc_id
+    # Within one report, dense search fetches that report's vectors from the server by id.
+    dense = assistant.index.search("地区生产总值", k=3, doc_ids=[doc_id], mode="dense")
+    assert dense and all(hit.chunk.doc_id == doc_id for hit in dense)
+    assert "58亿元" in assistant.ask("2022年坎墩街道地区生产总值是多少？", doc_ids=[doc_id]).text
 
 
 def test_a_new_replica_rebuilds_its_catalog_and_bm25_from_the_server(tmp_path, chroma_server):

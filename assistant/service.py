@@ -8,8 +8,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from assistant import answerability, evidence, outline
 from assistant.errors import GovQAError, IndexMissing, LLMUnavailable
 from assistant.extractive import citation_for, compose
@@ -148,8 +146,7 @@ class Assistant:
         else:
             hits = self.retriever.search(prepared.search, k=k, doc_ids=doc_ids)
         titles = {r.doc_id: r.title for r in reports}
-        mask = np.isin(snapshot.doc_ids, list(doc_ids)) if doc_ids else None
-        lexical = snapshot.lexical.scoped(mask)
+        lexical = snapshot.lexical.scoped(snapshot.mask(doc_ids))
         scored = evidence.score_sentences(prepared, hits, lexical)
         chosen = evidence.select(scored, prepared)
         verdict = answerability.judge(prepared, chosen, lexical, self._corpus_years(reports, snapshot))

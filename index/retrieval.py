@@ -44,6 +44,10 @@ class _Snapshot:
     paragraph_text: dict[ParagraphKey, str]
     years_named: dict[str, frozenset[int]]  # per report: every year its text names (2025年 deadlines too)
 
+    def mask(self, doc_ids: Sequence[str] | None) -> np.ndarray | None:
+        """1.0 for the chunks of the given reports, 0.0 elsewhere; None when not filtered."""
+        return np.isin(self.doc_ids, list(doc_ids)).astype(float) if doc_ids else None
+
 
 def _years_named(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     years: dict[str, set[int]] = {}
@@ -84,9 +88,10 @@ class HybridRetriever:
         return expand(tokenizer.tokens(normalize(query)), tokenizer.tokens)
 
     # --- the two searches, each a chunk-index → score map -------------------------------------
-    def _dense(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None) -> dict[int, float]:
+    def _dense(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None,
+               mask: np.ndarray | None) -> dict[int, float]:
         vector = self.embedder.embed([normalize(query)])[0]
-        inside = np.flatnonzero(np.isin(snap.doc_ids, list(doc_ids))) if doc_ids else None
+        inside = np.flatnonzero(mask) if mask is not None else None
         if inside is not None and len(inside) <= EXACT_SEARCH_MAX_CHUNKS:
             found = self.vectors.query_among(vector, self.k_dense, [snap.chunks[i].chunk_id for i in inside])
         else:
@@ -94,8 +99,7 @@ class HybridRetriever:
         # Vectors the catalog does not list are leftovers of an interrupted ingest: ignore them.
         return {snap.position[cid]: score for cid, score in found if cid in snap.position}
 
-    def _lexical(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None) -> dict[int, float]:
-        mask = np.isin(snap.doc_ids, list(doc_ids)).astype(float) if doc_ids else None
+    def _lexical(self, snap: _Snapshot, query: str, mask: np.ndarray | None) -> dict[int, float]:
         scores = snap.lexical.scores(self.query_tokens(query, snap), mask)
         top = np.argsort(-scores)[: self.k_lexical]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
@@ -138,10 +142,11 @@ class HybridRetriever:
         snap = snapshot or self.snapshot()
         if not snap.chunks:
             return []
+        mask = snap.mask(doc_ids)
         rankings, floors = [], []
         if mode in ("hybrid", "dense"):
             try:
-                dense = self._dense(snap, query, doc_ids)
+                dense = self._dense(snap, query, doc_ids, mask)
             except GovQAError as exc:
                 if mode == "dense":
                     raise
@@ -151,7 +156,7 @@ class HybridRetriever:
             rankings.append(self._by_paragraph(snap, dense))
             floors.append(None)
         if mode in ("hybrid", "lexical"):
-            rankings.append(self._by_paragraph(snap, self._lexical(snap, query, doc_ids)))
+            rankings.append(self._by_paragraph(snap, self._lexical(snap, query, mask)))
             floors.append(0.0)
         fused = self._fuse(rankings, floors)
         ordered = sorted(fused, key=lambda key: -fused[key])[:k]

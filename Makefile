@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser clean-index
+.PHONY: run test test-fast install browser clean-index
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ browser:
 
 test: $(STAMP) browser
 	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q
+
+# Unit tests on fakes only (no model, Chroma server, browser or load): the quick loop while coding.
+test-fast: $(STAMP)
+	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q -m "not integration"
 
 clean-index:
 	rm -rf var/index

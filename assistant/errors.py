@@ -1,36 +1,11 @@
-"""Domain exceptions. Raised in the core, translated only at the edges (CLI, Gradio)."""
+"""Errors of the answering layer; they share the index layer's base, GovQAError, so the edges
+(CLI, Gradio) translate one family."""
 
-
-class GovQAError(Exception):
-    """Base class: every message is meant to be shown to a person as-is (Chinese first)."""
+from index.errors import GovQAError
 
 
 class InvalidQuestion(GovQAError):
     """The question is empty, too long or has no searchable content."""
-
-
-class ReportError(GovQAError):
-    """A report file cannot be ingested (unreadable, empty, unsupported, too large)."""
-
-
-class UnsupportedFormat(ReportError):
-    pass
-
-
-class UndecodableText(ReportError):
-    pass
-
-
-class EmptyReport(ReportError):
-    pass
-
-
-class ReportTooLarge(ReportError):
-    pass
-
-
-class NeedsOCR(ReportError):
-    pass
 
 
 class IndexMissing(GovQAError):

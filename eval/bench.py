@@ -1,6 +1,6 @@
 """The benchmark: speed, memory and quality as the corpus grows from 1 to 1,000 reports.
 
-For each N, on a synthetic corpus (eval/corpus.py) in a fresh temporary index: ingest time and
+For each N, on a synthetic corpus (eval/synthetic.py) in a fresh temporary index: ingest time and
 throughput, re-ingest of the unchanged corpus, index size, peak RSS, warm query latencies
 (retrieval, BM25 alone, ask end to end), serve cold start to first answer; beside them the floor
 (the embedder encoding the same chunk texts, nothing else) and the anchor (the naive LangChain
@@ -32,7 +32,7 @@ import typer
 from tqdm import tqdm
 
 from assistant.settings import PROJECT_ROOT, Settings
-from eval.corpus import SAMPLE, generate
+from eval.synthetic import SAMPLE, generate
 from eval.gate import metric
 from eval.harness import _percentile, load_questions, run_eval
 from eval.report import Table, _md_row
@@ -142,7 +142,7 @@ def _original() -> str:
 
 
 def _report_chars(path: Path) -> int:
-    from index.readers import read_report_lines
+    from index.reading import read_report_lines
 
     return sum(len(line.strip()) for line in read_report_lines(path))
 
@@ -415,7 +415,7 @@ def _revision() -> str:
 METHOD = """\
 ## Method
 
-- **Corpus**: `eval/corpus.py` writes N reports to a temporary folder: report 0 is the bundled sample,
+- **Corpus**: `eval/synthetic.py` writes N reports to a temporary folder: report 0 is the bundled sample,
   the others rename the 街道, shift the years and scale every figure (same structure, distinct content).
   Every N starts from an empty index.
 - **Ingest**: one `Assistant.ingest` call over all N files (a progress bar over the chunks it embeds), timed once per N —

@@ -15,12 +15,12 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.records import Chunk, Hit
+from index.records import Chunk, Hit
 from assistant.service import Assistant
 from assistant.settings import Settings
 from index.embedding import Embedder, LangChainEmbeddings
 from index.ingest import doc_id_for
-from index.readers import read_report_lines
+from index.reading import read_report_lines
 from index.textnorm import normalize
 
 COLLECTION = "naive_baseline"
@@ -49,7 +49,9 @@ class NaiveRetriever:
                                  metadatas=[{"doc_id": c.doc_id, "paragraph": c.paragraph} for c in batch],
                                  ids=[c.chunk_id for c in batch])
 
-    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None,
+               snapshot: object = None) -> list[Hit]:
+        """The pipeline's Retriever protocol; snapshot (our index's state) means nothing to this store."""
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         found = self.store.similarity_search_with_relevance_scores(query, k=k, filter=where)
         return [Hit(self.chunks[doc.id], score, self.chunks[doc.id].text) for doc, score in found]

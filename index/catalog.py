@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from assistant.records import Chunk, Paragraph, Report
+from index.records import Chunk, Paragraph, Report
 from index.sqlite import ThreadConnections
 
 TOKEN_SEP = "\x1f"  # the ASCII unit separator: never inside a token

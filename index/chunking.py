@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-from assistant.records import Chunk, Paragraph, Report
-from index.textnorm import normalize, split_sentences
+from index.records import Chunk, Paragraph, Report
+from index.textnorm import YEAR, normalize, split_sentences
 
 MAX_CHUNK_CHARS = 300  # m3e-small reads at most 512 tokens; shorter windows also keep dense scores sharp
 # Headings this long say something (——回顾过去一年，我们…); shorter ones are bare titles.
 MIN_HEADING_CHARS = 15
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
 def sentence_windows(text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[str]:
@@ -41,7 +40,7 @@ def chunk_id(doc_id: str, paragraph: int, window: int, text: str) -> str:
 
 def _section_year(paragraph: Paragraph) -> int | None:
     for label in paragraph.section:
-        if m := _YEAR.search(label):
+        if m := YEAR.search(label):
             return int(m.group(1))
     return None
 

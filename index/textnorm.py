@@ -15,6 +15,10 @@ from opencc import OpenCC
 _WHITESPACE = re.compile(r"\s+")
 # Zero-width and other format characters that survive NFKC but break matching.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
+# A year as reports and questions write it (2023年); the one pattern every layer uses.
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+# A follow-up may drop the 年 ("那2023呢？").
+BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』)）]*|$)")
 
 
@@ -55,3 +59,20 @@ def split_sentences(text: str) -> list[str]:
 def in_script_of(question: str, text: str) -> str:
     """Render text in the script the question was typed in."""
     return to_traditional(text) if is_traditional(question) else to_simplified(text)
+
+
+def years_named(text: str) -> tuple[int, ...]:
+    """The distinct years a text names (2022年 …), in order."""
+    return tuple(sorted({int(y) for y in YEAR.findall(text)}))
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams (a one-character text is its own): the overlap measure for Chinese text,
+    where word boundaries are uncertain."""
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def coverage(needle: str, haystack: str) -> float:
+    """Share of the needle's character bigrams found in the haystack (both normalize()d)."""
+    wanted = bigrams(needle)
+    return len(wanted & bigrams(haystack)) / len(wanted) if wanted else 0.0

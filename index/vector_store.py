@@ -16,8 +16,8 @@ from typing import ParamSpec, TypeVar
 
 import numpy as np
 
-from assistant.errors import GovQAError
-from assistant.records import Chunk, Paragraph, Report
+from index.errors import GovQAError, StoreUnavailable
+from index.records import Chunk, Paragraph, Report
 
 _BATCH = 1000  # Chroma caps the size of one add/delete call
 _ATTEMPTS = 3
@@ -41,7 +41,7 @@ def _retrying(method: Callable[P, T]) -> Callable[P, T]:
                 if not self.host:
                     raise
                 if attempt == _ATTEMPTS - 1:
-                    raise GovQAError(f"向量库 Chroma（{self.host}:{self.port}）暂时无法访问，请稍后再试：{exc}") from exc
+                    raise StoreUnavailable(f"向量库 Chroma（{self.host}:{self.port}）暂时无法访问，请稍后再试：{exc}") from exc
             self._collection = self._reports = None
             time.sleep(0.3 * 2**attempt)
         raise AssertionError("unreachable")
@@ -88,7 +88,7 @@ class VectorStore:
                 )
             except Exception as exc:  # chromadb raises many types for an unreachable server
                 where = f"{self.host}:{self.port}" if self.host else str(self.path)
-                raise GovQAError(f"无法连接向量库 Chroma（{where}）：{exc}") from exc
+                raise StoreUnavailable(f"无法连接向量库 Chroma（{where}）：{exc}") from exc
 
     @_retrying
     def ids(self, doc_id: str | None = None) -> set[str]:

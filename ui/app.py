@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Protocol
 
 import gradio as gr
 
-from assistant.errors import GovQAError
+from index.errors import GovQAError
 from assistant.feedback import FeedbackStore
 from assistant.ratelimit import RateLimiter
-from assistant.records import Answer, Report
+from assistant.records import Answer
+from index.records import Report
 from ui.assets import BRIDGE_JS, CSS, HEAD, SCROLL_JS
 from ui.render import (
     SCRIPT_CHOICES, Coverage, Message, Script, Turn, coverage_of, indexed_line, parse_paragraph_anchor, render_chat,

@@ -4,7 +4,7 @@ linked to its paragraph in the report viewer, and downloadable as CSV.
 
 Markup is built by pure functions here; every string from a report is escaped. Source links are plain
 `#p-<doc_id>-<n>` hrefs: the document-level listener in ui/assets.py opens them in the viewer tab.
-Rows and CSV columns come from assistant.cli_ledger, the same as `govqa commitments --format csv`.
+Rows and CSV columns come from assistant.cli.ledger, the same as `govqa commitments --format csv`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from typing import Any, Protocol
 
 import gradio as gr
 
-from assistant.cli_ledger import commitment_rows, figure_rows, to_csv
-from assistant.ledger import Achievement, Commitment, Source
-from assistant.ledger_extract import PENDING
-from assistant.ledger_link import MET, MISSED, PARTLY, STATUSES, UNMENTIONED
+from assistant.ledger.rows import commitment_rows, figure_rows, to_csv
+from assistant.ledger.store import Achievement, Commitment, Source
+from assistant.ledger.extract import PENDING
+from assistant.ledger.link import MET, MISSED, PARTLY, STATUSES, UNMENTIONED
 from index.textnorm import normalize
 from ui.render import esc, paragraph_anchor
 from ui.staff import PRIVATE

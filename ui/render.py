@@ -12,7 +12,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assistant.records import Answer, Citation, Report
+from assistant.records import Answer, Citation
+from index.records import Report
 from index.textnorm import split_sentences, to_simplified, to_traditional
 
 Message = dict[str, Any]

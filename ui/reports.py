@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.records import Paragraph, Report
+from index.records import Paragraph, Report
 from ui.render import esc, paragraph_anchor
 
 HEADING_TAGS = ("h3", "h4", "h5")  # part, section, deeper

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 import gradio as gr
 
-from assistant.errors import GovQAError
-from assistant.records import Report
+from index.errors import GovQAError
+from index.records import Report
 from index.ingest import IngestResult
 from ui.render import esc
 from ui.reports import render_preview, render_report_list, report_choices

@@ -17,10 +17,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from assistant.ledger_extract import extract
+from assistant.ledger.extract import extract
 from assistant.settings import PROJECT_ROOT
 from index.ingest import doc_id_for
-from index.readers import read_report_lines
+from index.reading import read_report_lines
 from index.structure import parse_report
 from index.textnorm import normalize
 

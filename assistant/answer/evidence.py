@@ -1,0 +1,130 @@
+"""Sentence-level evidence: which sentences of the top paragraphs answer the question, and how well.
+
+Scores are idf-weighted coverage of the question's content words (synonyms count), character
+bigram overlap, the paragraph's retrieval rank, and two checks that matter for government
+figures: a question asking "how many" wants a sentence with a number, and a question about one
+year wants a sentence from (or naming) that year.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.question import Question
+from index.records import Hit
+from index.lexical import STOPWORDS, Vocabulary
+from index.textnorm import YEAR, bigrams, normalize, split_sentences
+from index.thesaurus import SYNONYMS
+
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|家|项|条|户|所|次|批|年|届|名|人|位|座|套|只|场|期|轮|大)")
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}$")
+TOP_PARAGRAPHS = 5
+RANK_WEIGHT = 0.45  # the fused retrieval rank is the strongest single signal (measured on the dev set)
+MIN_SENTENCE_CHARS = 8
+
+
+@dataclass(frozen=True)
+class Evidence:
+    hit_rank: int  # index into the hits
+    position: int  # sentence number within its paragraph
+    sentence: str  # the report's own text
+    score: float
+    coverage: float  # idf-weighted share of the question's content words present
+    has_number: bool
+    section_year: int | None  # the year the sentence's section speaks about
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The question's content words with idf weights and report-side alternatives."""
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    alternatives: tuple[frozenset[str], ...]
+
+    @classmethod
+    def of(cls, text: str, lexical: Vocabulary) -> Terms:
+        # Years are checked on their own (answerability); as words they would only blur coverage.
+        words = tuple(dict.fromkeys(
+            t for t in lexical.tokens(normalize(text)) if t not in STOPWORDS and not _YEAR_TOKEN.match(t)
+        ))
+        return cls(
+            words=words,
+            weights=tuple(lexical.idf(w) for w in words),
+            alternatives=tuple(frozenset((w, *SYNONYMS.get(w, ()))) for w in words),
+        )
+
+    @classmethod
+    def known(cls, text: str, lexical: Vocabulary) -> Terms:
+        """Only the words the corpus uses: a sentence cannot be blamed for words no report contains."""
+        terms = cls.of(text, lexical)
+        keep = [i for i, alts in enumerate(terms.alternatives) if any(lexical.knows(a) for a in alts)]
+        return cls(*(tuple(field[i] for i in keep) for field in (terms.words, terms.weights, terms.alternatives)))
+
+    def coverage(self, normalized: str) -> float:
+        total = sum(self.weights)
+        if not total:
+            return 0.0
+        return sum(w * _found_share(alts, normalized) for w, alts in zip(self.weights, self.alternatives)) / total
+
+
+def _found_share(alternatives: frozenset[str], normalized: str) -> float:
+    """1 when a form of the word occurs, also with a short insertion in a compound (农旅公司 in
+    农旅有限公司): the tokenizer's dictionary, not the question, decides what is one word."""
+    return 1.0 if any(_gapped(a).search(normalized) for a in alternatives) else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _gapped(word: str) -> re.Pattern[str]:
+    if len(word) < 3:
+        return re.compile(re.escape(word))
+    return re.compile(".{0,2}".join(map(re.escape, word)))
+
+
+
+def score_sentences(question: Question, hits: Sequence[Hit], lexical: Vocabulary) -> list[Evidence]:
+    focus = Terms.known(question.focus, lexical)
+    context = Terms.known(question.search, lexical) if question.search != question.focus else focus
+    focus_bigrams = bigrams(normalize(question.focus))
+    wants_number = question.intent.wants_number
+    evidence = []
+    for rank, hit in enumerate(hits[:TOP_PARAGRAPHS]):
+        section_year = hit.chunk.year
+        for position, sentence in enumerate(split_sentences(hit.paragraph_text)):
+            norm = normalize(sentence)
+            if len(norm) < MIN_SENTENCE_CHARS:
+                continue
+            coverage = focus.coverage(norm)
+            has_number = bool(_NUMBER.search(norm))
+            score = 0.6 * coverage + 0.15 * context.coverage(norm)
+            score += 0.15 * len(focus_bigrams & bigrams(norm)) / max(len(focus_bigrams), 1)
+            score += RANK_WEIGHT / (1 + rank)
+            if wants_number and has_number:
+                score += 0.1
+            for year in question.years:
+                named = {int(y) for y in YEAR.findall(norm)}
+                if year in named:
+                    score += 0.1
+                elif named or (section_year and section_year != year):
+                    score -= 0.15
+            evidence.append(Evidence(rank, position, sentence, score, coverage, has_number, section_year))
+    return sorted(evidence, key=lambda e: -e.score)
+
+
+def select(evidence: Sequence[Evidence], question: Question, max_sentences: int = 3) -> list[Evidence]:
+    """The best sentence, plus close runners-up that add something (more for list questions)."""
+    if not evidence:
+        return []
+    best = evidence[0]
+    ratio = 0.7 if question.intent.wants_list else 0.85
+    chosen = [best]
+    for candidate in evidence[1:]:
+        if len(chosen) >= max_sentences or candidate.score < ratio * best.score:
+            break
+        if candidate.sentence not in {c.sentence for c in chosen}:
+            chosen.append(candidate)
+    # Read in document order: paragraph rank, then position in the paragraph.
+    return sorted(chosen, key=lambda e: (e.hit_rank, e.position))

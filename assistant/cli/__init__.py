@@ -1,0 +1,145 @@
+"""`govqa`: ingest reports, ask questions, list reports, serve the chat, run the evaluation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from index.errors import GovQAError
+from assistant.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="政务报告问答")
+
+
+def _assistant():
+    from assistant.service import Assistant
+
+    return Assistant(Settings())
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"错误：{exc}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="报告文件（TXT、DOCX、PDF、HTML）")]) -> None:
+    """导入报告：解析、分段、向量化并写入索引。同一文件再次导入只更新变化的部分。"""
+    from tqdm import tqdm
+
+    assistant = _assistant()
+    errors: list[tuple[Path, Exception]] = []
+    with tqdm(desc="向量化", unit="块", leave=False) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        try:
+            results = assistant.ingest(paths, progress=progress, errors=errors)
+        except GovQAError as exc:
+            _fail(exc)
+    for path, exc in errors:
+        typer.echo(f"错误：{exc}" if path.name in str(exc) else f"错误：{path.name}：{exc}", err=True)
+    for result in results:
+        typer.echo(f"{result.status}\t{result.doc_id}\t{result.title}\t{result.paragraphs} 段\t"
+                   f"{result.chunks} 块（新计算向量 {result.embedded}）")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="问题")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    history: Annotated[Optional[Path], typer.Option(help="JSON 文件：此前的对话 [{role, content}]")] = None,
+) -> None:
+    """提问：给出答案和引用的原文段落。"""
+    try:
+        assistant = _assistant()
+        assistant.ensure_index()
+        turns = json.loads(history.read_text("utf-8")) if history else None
+        answer = assistant.ask(question, turns)
+    except GovQAError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer.text)
+    if answer.notice:
+        typer.echo(f"（{answer.notice}）")
+    for c in answer.citations or answer.related:
+        typer.echo(f"\n[{c.n}] {c.doc_title} › {c.section} › 第{c.paragraph}段\n    {c.quote or c.text[:120]}")
+
+
+@app.command()
+def reports() -> None:
+    """列出已导入的报告。"""
+    for report in _assistant().reports():
+        years = "、".join(map(str, report.years))
+        typer.echo(f"{report.doc_id}\t{report.title}\t年份：{years}\t来源：{report.source}")
+
+
+@app.command()
+def delete(doc_id: str) -> None:
+    """从索引中删除一份报告。"""
+    if not _assistant().delete(doc_id):
+        _fail(GovQAError(f"没有这份报告：{doc_id}"))
+    typer.echo(f"已删除 {doc_id}")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
+    """启动聊天界面（首次运行时自动导入自带的示例报告）。"""
+    from ui.app import serve as serve_app
+
+    assistant = _assistant()
+    try:
+        for result in assistant.ensure_index():
+            typer.echo(f"已导入示例报告：{result.title}")
+    except GovQAError as exc:
+        _fail(exc)
+    serve_app(assistant, host=host, port=port)
+
+
+@app.command("eval")
+def evaluate(
+    questions: Annotated[Path, typer.Option(help="问题集 JSONL")] = Path("eval/questions/dev.jsonl"),
+    out: Annotated[Path, typer.Option(help="输出目录")] = Path("eval/out"),
+    retriever: Annotated[str, typer.Option(help="ours 或 naive")] = "ours",
+    compare: Annotated[bool, typer.Option("--compare", help="ours 与 naive 并排对比")] = False,
+    gate: Annotated[bool, typer.Option("--gate", help="低于质量门槛时以非零状态退出")] = False,
+) -> None:
+    """评测：在问题集上计算检索、答案、拒答指标，写出 metrics.json 和报告。"""
+    from eval.gate import check_gate
+    from eval.harness import evaluate as run, format_table
+
+    try:
+        results = run(questions, out, retriever="compare" if compare else retriever)
+    except GovQAError as exc:
+        _fail(exc)
+    typer.echo(format_table(results))
+    failures = check_gate(results.get("ours", next(iter(results.values()))))
+    for line in failures:
+        typer.echo(f"未达门槛：{line}", err=True)
+    if gate and failures:
+        raise typer.Exit(1)
+
+
+# Sub-commands that live in their own modules register on the app above.
+from assistant.cli.feedback import feedback_app  # noqa: E402
+from assistant.cli.ledger import register as register_ledger  # noqa: E402
+from eval.bench import register as register_bench  # noqa: E402  (light: the model loads only when bench runs)
+
+app.add_typer(feedback_app, name="feedback")
+register_ledger(app)
+register_bench(app)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    sys.exit(app())

@@ -1,0 +1,82 @@
+"""`govqa commitments` and `govqa figures`: the ledger on the command line (table, CSV or JSON).
+
+Registered on the main app by register(app); the rows come from assistant.ledger.rows, as the UI's do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.ledger.rows import commitment_rows, figure_rows, to_csv
+from assistant.ledger.link import STATUSES
+from assistant.settings import Settings
+
+_WIDE = 200  # a table printed to a pipe or a test runner is not squeezed to 80 columns
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _ledger():
+    # Imported here: register() runs whenever `govqa` starts, and the service pulls in the models' libraries.
+    from assistant.service import open_ledger
+
+    return open_ledger(Settings())
+
+
+def _print(rows: list[dict], fmt: Format, columns: dict[str, str]) -> None:
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt is Format.csv:
+        typer.echo(to_csv(rows), nl=False)
+    else:
+        table = Table(*columns.values(), show_lines=False)
+        for row in rows:
+            table.add_row(*("" if row[key] is None else str(row[key]) for key in columns))
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=_WIDE)
+        console.print(table)
+        console.print(f"共 {len(rows)} 条")
+
+
+def commitments(
+    year: Annotated[Optional[int], typer.Option("--year", help="目标年份")] = None,
+    report: Annotated[Optional[str], typer.Option("--report", help="报告 doc_id")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="、".join(STATUSES))] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table、csv 或 json")] = Format.table,
+) -> None:
+    """承诺台账：各报告的目标任务、数量目标、措辞强度，以及后续报告回顾中的落实情况。"""
+    if status is not None and status not in STATUSES:
+        typer.echo(f"错误：状态应为 {'、'.join(STATUSES)} 之一", err=True)
+        raise typer.Exit(1)
+    rows = commitment_rows(_ledger().commitments(year=year, doc_id=report, status=status))
+    _print(rows, fmt, {"year": "年份", "commitment": "承诺", "strength": "措辞", "status": "状态",
+                       "reason": "依据", "doc_id": "报告", "paragraph": "段", "review_doc_id": "回顾报告",
+                       "review_paragraph": "回顾段"})
+
+
+def figures(
+    metric: Annotated[Optional[str], typer.Option("--metric", help="指标名称中的文字，如 地区生产总值")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table、csv 或 json")] = Format.table,
+) -> None:
+    """各年回顾中报告的数字（指标、数值、同比），多年导入时按指标排成时间序列。"""
+    rows = figure_rows(_ledger().figures(metric=metric))
+    _print(rows, fmt, {"metric": "指标", "year": "年份", "figure": "数值", "change_pct": "同比%",
+                       "doc_id": "报告", "paragraph": "段"})
+
+
+def register(app: typer.Typer) -> None:
+    app.command("commitments")(commitments)
+    app.command("figures")(figures)

@@ -1,0 +1,291 @@
+"""Rule-based extraction of commitments (plan parts) and achievements (review parts) from a report.
+
+A part is a plan when its heading names one (目标任务/工作安排/计划…) or its year is the report's
+own year; a review when it says 回顾/总结 or its year is earlier. Rows keep the report's script;
+all rules run on normalize()d text (see ledger_text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from assistant.answer.question import resolve_time_words
+from index.records import Paragraph, Report
+from assistant.ledger.clauses import Clause, Segment, clauses, segments, split_span, strip_lead, trim_end
+from index.textnorm import YEAR, normalize, split_sentences
+
+PLAN, REVIEW = "plan", "review"
+PENDING = "待回顾"  # no indexed report reviews the commitment's year yet
+
+_REVIEW_WORDS = re.compile(r"回顾|总结|成绩|完成情况|工作情况")
+_PLAN_WORDS = re.compile(r"目标|任务|计划|安排|打算|思路|展望|部署|要点")
+_DATE_YEAR = re.compile(r"((?:19|20)\d{2})")
+
+# Strength: how firmly a commitment is worded; a plain action verb (新建) is itself the strength.
+_HEDGE = re.compile(r"确保|力争|争取|努力|计划|拟|完成|实现")
+_QUALITATIVE_HEDGE = re.compile(r"确保|力争|争取|完成")  # a goal without a figure counts only when promised so
+_VERB = re.compile(
+    r"新申报|申报|新认定|认定|新建|建成|改建|扩建|安装|补装|加装|新增|培育|引进|列入|挂牌|开展|实施|完成|改造|整治|"
+    r"打造|创建|招募|举办|开工|纳入|种植|建设"
+)
+_TIME = r"(?:19|20)\d{2}年(?:度|内|底|前)?|全年|年内|今年|明年"
+_REPORTING = r"实施|申报|安装|受理|开展|完成|实现|搭建|引进|建成"
+_ADVERB = r"持续|继续|进一步|积极|全力|大力|加快|全面|同时|其中|共计|合计|总计|累计|共|再|还|要|将|到|并|和|及|与|、|的"
+_LEAD = re.compile(rf"{_TIME}|{_ADVERB}|确保|力争|争取|努力|计划|拟")
+_REVIEW_LEAD = re.compile(rf"{_TIME}|{_ADVERB}|{_REPORTING}|街道|预计|可|为|有(?=[\d两三四五六七八九十])|已|成功")
+_TRAIL = re.compile(r"(?:达到|均为|达|为|约|近|超过|超|逾|各|共计|共|[(（、])$")
+# A verb that reports rather than names a metric (新增/新认定 stay in it): 坎墩街道共实施24个工程项目 → 工程项目.
+_REPORTING_END = re.compile(rf"(?:{_REPORTING})$")
+_LOCATIVE = re.compile(r"在|对|于|向")  # used with match(): anchored at pos
+_PLACE = re.compile(r"(.+(?:村|社区|礼堂|学校|初中|小学|中学|幼儿园|市场|公园|广场|小区))(?:附属|周边|内|的)?(.{2,})$")
+_EACH = re.compile(r"[和及与、]")
+_SEPARATOR = re.compile(r"[、和及与并]")
+_CHANGE = re.compile(r"(?:同比|比上年|较上年)?(增长|增加|提高|上升|增幅|下降|减少|降幅|回落)(?:达到|达|为)?$")
+_FALL = ("下降", "减少", "降幅", "回落")
+_FUTURE = re.compile(r"将|力争|争取")  # not 计划: 已纳入…大中修计划 is done
+
+
+@dataclass(frozen=True)
+class Source:
+    doc_id: str
+    paragraph: int
+    section: tuple[str, ...]
+    sentence: str  # the cited sentence, in the report's own text
+
+    @property
+    def breadcrumb(self) -> str:
+        return " › ".join(self.section)
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a later report's review says about a commitment."""
+
+    status: str = PENDING  # 达成 / 部分达成 / 未达成 / 未提及 / 待回顾
+    reason: str = ""
+    evidence: Source | None = None
+    achieved: str = ""  # the review's figure as written, e.g. "90只"
+    scores: str = ""  # how closely the evidence matched: 文本重合1.00，语义相似0.91
+
+
+@dataclass(frozen=True)
+class Commitment:
+    source: Source
+    year: int  # target year / deadline
+    action: str
+    item: str  # what is counted, or what the goal is about
+    place: str
+    target: str  # "50只", "1-2家"; "" for a qualitative goal
+    value: float | None
+    high: float | None
+    at_least: bool
+    unit: str
+    strength: str  # 确保 / 力争 / 计划 / … or the action verb itself
+    text: str  # the words the row was read from
+    link: Link = field(default_factory=Link)
+
+    @property
+    def summary(self) -> str:
+        """One line in the report's words: 新建停車位50只（坎東初中）, 3家企業在寧波股交所掛牌."""
+        if self.value is None:
+            return self.text
+        figure_first = 0 <= self.text.find(self.target) < self.text.find(self.item)
+        line = f"{self.target}{self.item}" if figure_first else f"{self.action}{self.item}{self.target}"
+        return f"{line}（{self.place}）" if self.place else line
+
+
+@dataclass(frozen=True)
+class Achievement:
+    source: Source
+    year: int
+    metric: str
+    value: float | None  # None when only the change is reported (规上工业增加值同比增长7%)
+    unit: str
+    figure: str  # as written: "58億元"
+    change: float | None  # year-on-year, in percent
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A review clause without figures: the evidence for goals that have none."""
+
+    source: Source
+    year: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    commitments: list[Commitment]
+    achievements: list[Achievement]
+    notes: list[Note]
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str  # PLAN or REVIEW
+    year: int
+
+
+def report_year(report: Report) -> int:
+    """今年 in the report's frame: the year it is dated, else the last year it speaks about."""
+    for key in ("成文日期", "发布日期"):
+        if m := _DATE_YEAR.search(report.metadata.get(key, "")):
+            return int(m.group(1))
+    return report.years[-1] if report.years else 0
+
+
+def part_of(heading: str, this_year: int) -> Part | None:
+    text = resolve_time_words(normalize(heading), this_year)
+    years = [int(y) for y in YEAR.findall(text)]
+    if _REVIEW_WORDS.search(text):
+        return Part(REVIEW, years[0] if years else this_year - 1)
+    if _PLAN_WORDS.search(text):
+        return Part(PLAN, years[0] if years else this_year)
+    if years:
+        return Part(REVIEW if years[0] < this_year else PLAN, years[0])
+    return None
+
+
+def extract(report: Report) -> Extraction:
+    this_year = report_year(report)
+    out = Extraction([], [], [])
+    for paragraph in report.paragraphs:
+        part = part_of(paragraph.section[0], this_year) if paragraph.kind == "body" else None
+        if part is None:
+            continue
+        for sentence in split_sentences(paragraph.text):
+            source = _source(paragraph, sentence)
+            if part.kind == PLAN:
+                out.commitments.extend(_commitments(source, part.year, this_year))
+            else:
+                _review(source, part.year, this_year, out)
+    return out
+
+
+def _source(paragraph: Paragraph, sentence: str) -> Source:
+    return Source(paragraph.doc_id, paragraph.number, paragraph.section, sentence)
+
+
+# --- commitments ---------------------------------------------------------------------------------
+@dataclass
+class _Context:
+    """What later clauses of a sentence inherit: 计划新申报…2家，培育…20家 (计划 covers both)."""
+
+    strength: str = ""
+    action: str = ""
+    place: str = ""
+
+
+def _commitments(source: Source, part_year: int, this_year: int) -> list[Commitment]:
+    context = _Context()
+    rows: list[Commitment] = []
+    for clause in clauses(source.sentence):
+        if hedge := _HEDGE.search(clause.match):
+            # A new promise starts: in 力争科技独角兽企业1家 the 新申报 of the clause before does not apply.
+            context.strength, context.action = clause.display[hedge.start() : hedge.end()], ""
+        year = _deadline(clause, part_year, this_year)
+        found = list(segments(clause))
+        if found:
+            for segment in found:
+                rows.extend(_quantitative(source, year, clause, segment, context))
+        elif locative := _LOCATIVE.match(clause.match):
+            context.place = clause.display[locative.end():]
+        elif (goal := _QUALITATIVE_HEDGE.search(clause.match)) and len(clause.match) - goal.end() >= 4:
+            rows.append(Commitment(source, year, clause.display[goal.end():], "", "", "", None, None, False, "",
+                                   clause.display[goal.start() : goal.end()], clause.display))
+    return rows
+
+
+def _deadline(clause: Clause, part_year: int, this_year: int) -> int:
+    """The part's year, unless the clause names a later one (到2025年, 明年)."""
+    years = [int(y) for y in YEAR.findall(resolve_time_words(clause.match, this_year))]
+    return max([part_year, *years])
+
+
+def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
+                  context: _Context) -> list[Commitment]:
+    q, text, shown = segment.quantity, clause.match, clause.display
+    start = strip_lead(text, segment.start, q.start, _LEAD)
+    place = ""
+    if verb := _VERB.search(text, start, q.start):
+        place = shown[_after_locative(text, start, verb.start()) : verb.start()]
+        context.action = shown[verb.start() : verb.end()]
+        start = verb.end()
+    end = trim_end(text, start, q.start, _TRAIL)
+    if start == end:  # the figure comes first: 3家企业在宁波股交所挂牌, 2500米道路开展临水护栏建设
+        start, end = q.end, _item_end(text, q.end, segment.end)
+        if verb := _VERB.search(text, start, end):
+            context.action = shown[verb.start() : verb.end()]
+    if not (context.strength or context.action):
+        return []  # neither promised nor acted on: 作为…的两个重要支点 is rhetoric, not a target
+    # 甲项目和乙项目各1个: one row per item.
+    items = split_span(text, start, end, _EACH) if text[q.start - 1 : q.start] == "各" else [(start, end)]
+    row_text = _row_text(clause, segment, end)
+    rows = []
+    for a, b in items:
+        (pa, pb), (ia, ib) = _split_place(text, a, b)
+        rows.append(Commitment(source, year, context.action, shown[ia:ib], shown[pa:pb] or place or context.place,
+                               shown[q.start : q.end], q.value, q.high, q.at_least, q.unit,
+                               context.strength or context.action, row_text))
+    return rows
+
+
+def _row_text(clause: Clause, segment: Segment, end: int) -> str:
+    """The words of one row: its segment without the list separator before it or the next item after it."""
+    start = strip_lead(clause.match, segment.start, segment.quantity.start, _SEPARATOR)
+    return clause.display[start : max(segment.quantity.end, end)]
+
+
+def _item_end(text: str, start: int, end: int) -> int:
+    """End of the first item of a 、-list: 3家企业在…挂牌、… counts only the first."""
+    cut = text.find("、", start, end)
+    return end if cut < 0 else cut
+
+
+def _after_locative(text: str, start: int, end: int) -> int:
+    m = _LOCATIVE.match(text, start, end)
+    return m.end() if m else start
+
+
+def _split_place(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """三四灶村文化礼堂附属停车位 → spans of (三四灶村文化礼堂, 停车位)."""
+    m = _PLACE.match(text, start, end)
+    return (m.span(1), m.span(2)) if m else ((start, start), (start, end))
+
+
+# --- achievements --------------------------------------------------------------------------------
+def _review(source: Source, part_year: int, this_year: int, out: Extraction) -> None:
+    first = len(out.achievements)  # a change (同比增长2.8%) attaches to this sentence's previous figure
+    for clause in clauses(source.sentence):
+        named = [int(y) for y in YEAR.findall(resolve_time_words(clause.match, this_year))]
+        if _FUTURE.search(clause.match) or any(y > part_year for y in named):
+            return  # the rest of a review sentence that looks ahead (2023年将完成…，每年可增收…) is no achievement
+        found = list(segments(clause))
+        if not found and len(clause.match) >= 4:
+            out.notes.append(Note(source, part_year, clause.display))
+        for segment in found:
+            _achievement(source, part_year, clause, segment, out, first)
+
+
+def _achievement(source: Source, year: int, clause: Clause, segment: Segment, out: Extraction, first: int) -> None:
+    q, text, shown = segment.quantity, clause.match, clause.display
+    start = strip_lead(text, segment.start, q.start, _REVIEW_LEAD)
+    if q.unit == "%" and (change := _CHANGE.search(text, start, q.start)):
+        rate = -q.value if change.group(1) in _FALL else q.value
+        previous = out.achievements[-1] if len(out.achievements) > first else None
+        if change.start() == start and previous is not None and previous.change is None:
+            out.achievements[-1] = replace(previous, change=rate)
+        elif change.start() > start:
+            out.achievements.append(Achievement(source, year, shown[start : change.start()], None, "", "", rate,
+                                                shown[segment.start : q.end]))
+        return
+    end = trim_end(text, start, q.start, _TRAIL)
+    after = _item_end(text, q.end, segment.end)
+    if start == end or (_REPORTING_END.search(text, start, end) and after > q.end):
+        # 全年有82家企业获…扶持, 共实施24个工程项目: the metric follows the figure
+        start, end = q.end, after
+    out.achievements.append(Achievement(source, year, shown[start:end], q.value, q.unit, shown[q.start : q.end],
+                                        None, _row_text(clause, segment, end)))

@@ -1,0 +1,195 @@
+"""Linking years: what a later report's review says about each earlier commitment.
+
+For a commitment due in year Y, the evidence is every review row (figure) and review clause
+(no figure) that another report wrote about Y. A candidate must share the commitment's words
+(bigram coverage of what is counted) and, with an embedder, its meaning (cosine); the best one
+decides the status:
+
+- a figure in the same unit:  ≥ target → 达成;  ≥ PARTIAL_SHARE of it → 部分达成;  below → 未达成.
+  A range (1-2家) is met at its low end. Rows of one sentence counting the same thing that meet the
+  same review figure are judged together (停车位50只 + 40只 against "共90只").
+- words only: 未能/尚未/顺延… → 未达成;  正在/推进/启动… → 部分达成;  otherwise reported as done → 达成.
+- no candidate → 未提及;  no report reviews Y yet → 待回顾.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assistant.ledger.extract import PENDING, Commitment, Link, Source
+from index.textnorm import coverage
+from index.textnorm import normalize
+
+if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangChain
+    from index.embedding import Embedder
+
+MET, PARTLY, MISSED, UNMENTIONED = "达成", "部分达成", "未达成", "未提及"
+STATUSES = (MET, PARTLY, MISSED, UNMENTIONED, PENDING)
+PARTIAL_SHARE = 0.5  # 12套 of 20 (60%) is partly done; 8家 of 20 (40%) is clearly below target
+MIN_ITEM_COVERAGE = 0.6  # what a quantitative row counts must be (mostly) named: 智能排口, 停车位
+MIN_GOAL_COVERAGE = 0.5  # a goal without figures is longer and paraphrased more
+# m3e-small: pairs about the same matter score ≥0.84, unrelated ones ≤0.72 (tests/test_ledger.py).
+MIN_COSINE = 0.75
+
+_NEGATIVE = re.compile(r"未能|尚未|未完成|未达|没有|未按|滞后|推迟|顺延|暂缓|取消|搁置")
+_PROGRESS = re.compile(r"正在|推进|启动|开展中|有序|稳步|前期|部分")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A review row or clause about some year, in the report's own text."""
+
+    source: Source
+    year: int
+    text: str
+    value: float | None = None
+    unit: str = ""
+    figure: str = ""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    evidence: Evidence
+    words: float  # bigram coverage of what the commitment counts (its item, or its goal)
+    context: float  # coverage of its action and place: 新申报 beats 有效 for 高新技术企业
+
+
+@dataclass(frozen=True)
+class _Match:
+    candidate: _Candidate
+    cosine: float
+    same_unit: bool
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.candidate.evidence
+
+    @property
+    def rank(self) -> tuple:
+        # A comparable figure first, then words + meaning; text order breaks ties deterministically.
+        c, e = self.candidate, self.evidence
+        return (-self.same_unit, -(c.words + c.context + self.cosine), e.source.doc_id, e.source.paragraph, e.text)
+
+
+def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedder: Embedder | None = None,
+         min_cosine: float = MIN_COSINE, issuers: Mapping[str, str] | None = None) -> list[Commitment]:
+    """The commitments with their Link set; order kept.
+
+    issuers: doc_id → publisher. A promise is judged only by reviews of the same publisher (when both
+    are known) and of its year, so the work grows with one issuer's reports, not the whole corpus.
+    """
+    issuers = issuers or {}
+    by_year: dict[int, list[Evidence]] = {}
+    by_year_issuer: dict[tuple[int, str], list[Evidence]] = {}
+    for e in evidence:
+        by_year.setdefault(e.year, []).append(e)
+        by_year_issuer.setdefault((e.year, issuers.get(e.source.doc_id, "")), []).append(e)
+    candidates = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer)) for c in commitments]
+    cosines = _cosines(commitments, candidates, embedder)
+    best: list[_Match | None] = []
+    for i, (c, found) in enumerate(zip(commitments, candidates)):
+        matches = [_Match(k, cosines.get((i, j), 0.0), _comparable(c, k.evidence)) for j, k in enumerate(found)]
+        kept = sorted((m for m in matches if embedder is None or m.cosine >= min_cosine), key=lambda m: m.rank)
+        best.append(kept[0] if kept else None)
+    targets = _group_targets(commitments, best)
+    linked = []
+    for i, c in enumerate(commitments):
+        reviewed = any(e.year == c.year and e.source.doc_id != c.source.doc_id for e in evidence)
+        linked.append(replace(c, link=_judge(c, best[i], targets[i], reviewed)))
+    return linked
+
+
+def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int, list[Evidence]],
+                 by_year_issuer: Mapping[tuple[int, str], list[Evidence]]) -> list[Evidence]:
+    """Reviews of the promise's year by the same publisher, plus those whose publisher is unknown."""
+    issuer = issuers.get(c.source.doc_id, "")
+    if not issuer:
+        return by_year.get(c.year, [])
+    return [*by_year_issuer.get((c.year, issuer), ()), *by_year_issuer.get((c.year, ""), ())]
+
+
+def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:
+    key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
+    floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
+    found = []
+    for e in evidence:
+        if e.year != c.year or e.source.doc_id == c.source.doc_id:
+            continue
+        text = normalize(e.text)
+        if (words := coverage(key, text)) >= floor:
+            context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
+            found.append(_Candidate(e, words, context))
+    return found
+
+
+def _cosines(commitments: Sequence[Commitment], candidates: Sequence[list[_Candidate]],
+             embedder: Embedder | None) -> dict[tuple[int, int], float]:
+    if embedder is None or not any(candidates):
+        return {}  # no model call when nothing could match
+    texts = sorted({normalize(c.text) for c, found in zip(commitments, candidates) if found}
+                   | {normalize(k.evidence.text) for found in candidates for k in found})
+    vectors = dict(zip(texts, np.asarray(embedder.embed(texts), dtype=float)))
+    return {
+        (i, j): float(vectors[normalize(c.text)] @ vectors[normalize(k.evidence.text)])
+        for i, (c, found) in enumerate(zip(commitments, candidates))
+        for j, k in enumerate(found)
+    }
+
+
+def _comparable(c: Commitment, e: Evidence) -> bool:
+    return c.value is not None and e.value is not None and c.unit == e.unit
+
+
+def _group_targets(commitments: Sequence[Commitment], best: Sequence[_Match | None]) -> list[tuple[float, int]]:
+    """(target, rows) per commitment: summed over rows of one sentence that meet the same review figure."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, (c, m) in enumerate(zip(commitments, best)):
+        if m is not None and m.same_unit:
+            groups[(c.source, normalize(c.item), c.unit, m.evidence)].append(i)
+    targets = [(c.value or 0.0, 1) for c in commitments]
+    for members in groups.values():
+        total = sum(commitments[i].value or 0.0 for i in members)
+        for i in members:
+            targets[i] = (total, len(members))
+    return targets
+
+
+def _judge(c: Commitment, match: _Match | None, target: tuple[float, int], reviewed: bool) -> Link:
+    if not reviewed:
+        return Link(PENDING, f"尚未导入回顾{c.year}年工作的报告")
+    if match is None:
+        return Link(UNMENTIONED, f"回顾{c.year}年工作的报告中未找到同一事项")
+    e = match.evidence
+    scores = f"文本重合{match.candidate.words:.2f}，语义相似{match.cosine:.2f}"
+    status, reason = _by_figure(c, e, *target) if match.same_unit else _by_words(e)
+    return Link(status, reason, e.source, e.figure, scores)
+
+
+def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[str, str]:
+    achieved = e.value or 0.0
+    goal = f"目标{_number(target)}{c.unit}" + (f"（同句{rows}项合计）" if rows > 1 else "")
+    if achieved >= target:
+        return MET, f"回顾：{e.figure}，不低于{goal}"
+    share = achieved / target if target else 0.0
+    if share >= PARTIAL_SHARE:
+        return PARTLY, f"回顾：{e.figure}，为{goal}的{share:.0%}（不低于{PARTIAL_SHARE:.0%}为部分达成）"
+    return MISSED, f"回顾：{e.figure}，为{goal}的{share:.0%}（低于{PARTIAL_SHARE:.0%}，明显未达目标）"
+
+
+def _by_words(e: Evidence) -> tuple[str, str]:
+    text = normalize(e.text)
+    if m := _NEGATIVE.search(text):
+        return MISSED, f"回顾称“{m[0]}”"
+    if m := _PROGRESS.search(text):
+        return PARTLY, f"回顾称“{m[0]}”，未报完成"
+    return MET, "回顾中作为已完成事项提及"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

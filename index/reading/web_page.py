@@ -1,0 +1,168 @@
+"""HTML reports: the article body of a government web page, without navigation, footer or scripts."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
+
+from index.reading.decoding import GB18030, decode
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_DECLARED_CODECS = {  # codecs.lookup() names → our decoders
+    "gb2312": GB18030,
+    "gbk": GB18030,
+    "gb18030": GB18030,
+    "big5": "cp950",
+    "cp950": "cp950",
+    "big5hkscs": "big5hkscs",
+}
+_ALWAYS_NOISE = ("script", "style", "noscript", "template", "iframe", "nav", "aside", "select", "button")
+_PAGE_CHROME = {"header", "footer", "form"}
+_NOISE_ATTR = re.compile(
+    r"nav|menu|footer|breadcrumb|crumb|share|sidebar|copyright|toolbar|pagination|position|location", re.I
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CONTENT_ATTR = re.compile(r"content|article|zoom|trs_editor|main|detail", re.I)
+_CONTENT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "div"),
+        *("dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hr", "html", "li"),
+        *("main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th"),
+        *("thead", "tr", "ul", *_CONTENT_TAGS),
+    }
+)
+_CELL_BLOCKS = ("table", "p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6")
+_SOURCE_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+
+
+def read_html(path: Path, max_bytes: int) -> list[str]:
+    data = path.read_bytes()
+    soup = BeautifulSoup(decode(data, path.name, _declared_charset(data)), "lxml")
+    _drop_noise(soup)
+    return _html_lines(_article_root(soup))
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The <meta> charset mapped to our decoder names; GB2312/GBK pages routinely contain GBK-only characters."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return _DECLARED_CODECS.get(name)
+
+
+def _drop_noise(soup: BeautifulSoup) -> None:
+    for tag in soup.find_all(_ALWAYS_NOISE):
+        tag.decompose()
+    # Pages without <p>/<h*> (text in <div>s and <br>s) are measured by all their text instead.
+    measure = _content_len if _content_len(soup) else _text_len
+    page_text = measure(soup)
+    for tag in soup.find_all(True):
+        # Never drop what holds most of the page's text (ASP.NET wraps whole pages in <form>).
+        if not tag.decomposed and _looks_like_chrome(tag) and measure(tag) <= page_text / 2:
+            tag.decompose()
+
+
+def _looks_like_chrome(tag: Tag) -> bool:
+    if tag.name in _PAGE_CHROME:
+        return tag.name == "form" or tag.find_parent("article") is None  # an article's own header holds its title
+    hidden = tag.has_attr("hidden") or _HIDDEN_STYLE.search(tag.get("style", ""))
+    return bool(hidden or _NOISE_ATTR.search(_attr_words(tag)))
+
+
+def _attr_words(tag: Tag) -> str:
+    classes = tag.get("class") or []
+    return " ".join([tag.get("id") or "", *(classes if isinstance(classes, list) else [classes])])
+
+
+def _article_root(soup: BeautifulSoup) -> Tag:
+    """<article> or a content-like id/class (TRS_Editor, zoom… on gov sites), else the densest <p> parent."""
+    page = soup.body or soup
+    page_text = _content_len(page)
+    if not page_text:
+        return page  # no paragraphs to locate an article by: keep the whole de-noised page
+    candidates = [
+        tag for tag in page.find_all(True) if tag.name in ("article", "main") or _CONTENT_ATTR.search(_attr_words(tag))
+    ]
+    if candidates:
+        # Most paragraph/heading text wins (an article wrapper keeps its <h1> title); on a tie, the tighter one.
+        best = max(candidates, key=lambda tag: (_content_len(tag), -len(tag.get_text())))
+        if _content_len(best) >= page_text / 2:
+            return best
+    return _densest_paragraph_parent(page) or page
+
+
+def _densest_paragraph_parent(page: Tag) -> Tag | None:
+    totals: dict[int, tuple[Tag, int]] = {}
+    for p in page.find_all("p"):
+        if p.parent is not None:
+            parent, total = totals.get(id(p.parent), (p.parent, 0))
+            totals[id(p.parent)] = (parent, total + len(p.get_text(strip=True)))
+    if not totals:
+        return None
+    parent, total = max(totals.values(), key=lambda item: item[1])
+    return parent if total else None
+
+
+def _content_len(tag: Tag) -> int:
+    """Text in paragraphs and headings: where articles keep their words and page chrome rarely does."""
+    return sum(len(el.get_text(strip=True)) for el in tag.find_all(_CONTENT_TAGS))
+
+
+def _text_len(tag: Tag) -> int:
+    return len(tag.get_text(strip=True))
+
+
+def _html_lines(root: Tag) -> list[str]:
+    lines: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            lines.append(_squash("".join(buffer)))
+            buffer.clear()
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, PreformattedString):  # comments, doctype, CDATA
+                    buffer.append(str(child))
+            elif child.name == "br":
+                flush()
+            elif child.name == "tr" and _is_data_row(child):
+                flush()
+                lines.append(_row_text(child))
+            elif child.name in _BLOCK_TAGS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(root)
+    flush()
+    return lines
+
+
+def _is_data_row(row: Tag) -> bool:
+    """A table row of data, not a layout row wrapping paragraphs (old gov sites lay pages out in tables)."""
+    return not any(cell.find(_CELL_BLOCKS) for cell in row.find_all(("td", "th"), recursive=False))
+
+
+def _row_text(row: Tag) -> str:
+    cells = (_squash(cell.get_text(" ")) for cell in row.find_all(("td", "th"), recursive=False))
+    return " | ".join(cell for cell in cells if cell)
+
+
+def _squash(text: str) -> str:
+    """HTML whitespace rules, except that a source line break between two CJK characters is no space."""
+    return _HTML_SPACE.sub(" ", _SOURCE_WRAP.sub("", text)).strip()

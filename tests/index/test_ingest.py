@@ -1,0 +1,158 @@
+"""Ingest into a real Chroma and catalog (fake embedder): idempotent, replacing, and safe on bad input."""
+
+import pytest
+
+from index.errors import EmptyReport, ReportError, UndecodableText
+from tests.fakes import FakeEmbedder
+
+
+def state(assistant):
+    catalog_ids = {c.chunk_id for c in assistant.catalog.chunks()}
+    return catalog_ids, assistant.vectors.ids(), [r.content_hash for r in assistant.reports()]
+
+
+def test_same_report_twice_changes_nothing(fake_assistant, sample_report):
+    first = fake_assistant.ingest([sample_report])[0]
+    before = state(fake_assistant)
+    again = fake_assistant.ingest([sample_report])[0]
+    assert first.status == "added" and first.embedded == first.chunks > 40
+    assert again.status == "unchanged" and again.embedded == 0
+    assert state(fake_assistant) == before
+    assert before[0] == before[1]  # both stores hold exactly the same chunks
+
+
+def test_changed_report_replaces_old_chunks_in_both_stores(fake_assistant, sample_report, tmp_path):
+    path = tmp_path / sample_report.name
+    text = sample_report.read_text("utf-8")
+    path.write_text(text, "utf-8")
+    fake_assistant.ingest([path])
+    old_ids = state(fake_assistant)[0]
+    path.write_text(text.replace("58億元", "59億元"), "utf-8")
+    result = fake_assistant.ingest([path])[0]
+    catalog_ids, vector_ids, _ = state(fake_assistant)
+    assert result.status == "replaced"
+    assert result.embedded == 1  # only the changed paragraph is embedded again
+    assert catalog_ids == vector_ids
+    assert len(catalog_ids) == len(old_ids) and catalog_ids != old_ids
+    assert not any("58億元" in c.text for c in fake_assistant.catalog.chunks())
+    assert len(fake_assistant.reports()) == 1
+
+
+@pytest.mark.parametrize(
+    "name, content, error",
+    [
+        ("empty.txt", b"", EmptyReport),
+        ("binary.txt", bytes(range(256)) * 40, UndecodableText),
+        ("blank.txt", b"   \n\n  ", EmptyReport),
+    ],
+)
+def test_bad_file_gives_clear_error_and_leaves_index_untouched(fake_assistant, sample_report, tmp_path, name,
+                                                               content, error):
+    fake_assistant.ingest([sample_report])
+    before = state(fake_assistant)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(error) as caught:
+        fake_assistant.ingest([bad])
+    assert name in str(caught.value)
+    assert state(fake_assistant) == before
+
+
+def test_gbk_report_is_read_and_indexed(fake_assistant, tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("一、2022年工作回顾\n街道实现地区生产总值58亿元，同比增长2.8%。\n".encode("gbk"))
+    fake_assistant.ingest([path])
+    assert any("58亿元" in c.text for c in fake_assistant.catalog.chunks())
+
+
+class ExplodingEmbedder(FakeEmbedder):
+    """Fails on the second batch, like a process killed half-way through an ingest."""
+
+    def embed(self, texts):
+        if self.calls >= 1:
+            raise RuntimeError("killed")
+        return super().embed(texts)
+
+
+def test_interrupted_ingest_keeps_the_old_report_and_rerun_completes(tmp_path, sample_report):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    settings = Settings(index_dir=tmp_path / "index")
+    healthy = Assistant(settings, embedder=FakeEmbedder())
+    path = tmp_path / sample_report.name
+    text = sample_report.read_text("utf-8")
+    path.write_text(text, "utf-8")
+    healthy.ingest([path])
+    before = state(healthy)
+
+    # A new version with many changed paragraphs: needs more than one embedding batch.
+    path.write_text(text.replace("。", "。 "), "utf-8")
+    broken = Assistant(settings, embedder=ExplodingEmbedder())
+    from index import ingest as ingest_module
+
+    ingest_module.EMBED_BATCH, saved = 8, ingest_module.EMBED_BATCH
+    try:
+        with pytest.raises(RuntimeError):
+            broken.ingest([path])
+    finally:
+        ingest_module.EMBED_BATCH = saved
+    catalog_ids, _, hashes = state(healthy)
+    assert (catalog_ids, hashes) == (before[0], before[2])  # still serving the old report
+    assert healthy.ask("2022年地区生产总值是多少？").answered
+
+    result = healthy.ingest([path])[0]
+    catalog_ids, vector_ids, _ = state(healthy)
+    assert result.status == "replaced"
+    assert catalog_ids == vector_ids  # no stale or duplicate vectors left by the crash
+
+
+def test_delete_removes_report_from_both_stores(fake_assistant, sample_report):
+    doc_id = fake_assistant.ingest([sample_report])[0].doc_id
+    assert fake_assistant.delete(doc_id)
+    assert state(fake_assistant) == (set(), set(), [])
+
+
+def test_unsupported_file_type(fake_assistant, tmp_path):
+    path = tmp_path / "report.xls"
+    path.write_bytes(b"whatever")
+    with pytest.raises(ReportError):
+        fake_assistant.ingest([path])
+
+
+def test_another_embedding_backend_gets_its_own_vectors_on_start(tmp_path, sample_report):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    first = Assistant(Settings(index_dir=tmp_path / "index", embedding_backend="torch"), embedder=FakeEmbedder())
+    first.ingest([sample_report])
+    other = Assistant(Settings(index_dir=tmp_path / "index", embedding_backend="onnx"), embedder=FakeEmbedder())
+    assert other.vectors.ids() == set()  # never the other model's vectors
+    assert other.ensure_index() == []  # the report is catalogued: nothing re-parsed…
+    assert other.vectors.ids() == {c.chunk_id for c in other.catalog.chunks()}  # …but every chunk embedded
+
+
+def test_bm25_tokens_are_stored_at_ingest_and_an_index_without_them_still_searches(fake_assistant, sample_report):
+    fake_assistant.ingest([sample_report])
+    chunks = fake_assistant.catalog.chunks()
+    stored = fake_assistant.catalog.chunk_tokens()
+    tokenizer = fake_assistant.index.snapshot().lexical.tokenizer
+    assert set(stored) == {c.chunk_id for c in chunks}  # the snapshot tokenizes nothing again
+    assert all(stored[c.chunk_id] == tokenizer.tokens(c.search_text) for c in chunks)
+    question = "2022年地区生产总值是多少"
+    before = [h.chunk.chunk_id for h in fake_assistant.index.search(question, mode="lexical")]
+    with fake_assistant.catalog._connect() as db:  # an index built before tokens were stored
+        db.execute("DELETE FROM chunk_tokens")
+        db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+    assert [h.chunk.chunk_id for h in fake_assistant.index.search(question, mode="lexical")] == before
+
+
+def test_report_list_follows_changes_made_by_another_process(fake_assistant, sample_report, tmp_path):
+    from index.catalog import Catalog
+
+    other = Catalog(fake_assistant.catalog.path)  # e.g. `govqa ingest` beside a running `govqa serve`
+    assert other.reports() == []
+    fake_assistant.ingest([sample_report])
+    assert [r.doc_id for r in other.reports()] == [r.doc_id for r in fake_assistant.reports()]
+    fake_assistant.delete(fake_assistant.reports()[0].doc_id)
+    assert other.reports() == []

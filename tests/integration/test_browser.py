@@ -1,0 +1,292 @@
+"""The app in a real headless Chromium: `govqa serve` over a temp index of the sample report, driven by
+Playwright (Debian's /usr/bin/chromium, never a downloaded browser). Screenshots go to
+test-artifacts/browser/, one per step."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.feedback import FeedbackRow, FeedbackStore
+from assistant.settings import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+PASSWORD = "staff-测试-pw"
+PHONE = {"width": 412, "height": 915}
+STARTUP_TIMEOUT_S = 120
+STEP_TIMEOUT_MS = 30_000
+QUESTION = "2022年坎墩街道地区生产总值是多少？"
+FOLLOW_UP = "那工业总产值呢？"
+XSS = "<img src=x onerror=alert(1)>"
+SMALL_REPORT = "测试街道2024年工作总结和2025年工作计划\n一、2024年工作回顾\n2024年，测试街道新建口袋公园3个。\n" \
+               "二、2025年工作计划\n2025年，计划新增公共停车位200个。\n"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing: run `make browser` as root (apt-get install chromium)",
+                allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e .[dev]")
+
+
+
+# --- the server and the browser --------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"govqa serve exited with {process.returncode}:\n{log.read_text('utf-8')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"govqa serve did not answer on {url} within {STARTUP_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("browser") / "index"
+
+
+@pytest.fixture(scope="module")
+def app_url(index_dir: Path, tmp_path_factory) -> Iterator[str]:
+    """`govqa serve` as residents get it: it indexes the sample report (real m3e-small) on first start."""
+    port = _free_port()
+    env = {**os.environ, "GOVQA_INDEX_DIR": str(index_dir), "GOVQA_STAFF_PASSWORD": PASSWORD,
+           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    url = f"http://127.0.0.1:{port}/"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from assistant.cli import app; app()", "serve", "--host", "127.0.0.1",
+             "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until_up(url, process, log)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+            headless=True, locale="zh-CN", viewport=PHONE,  # residents mostly ask from a phone
+        )
+        context.set_default_timeout(STEP_TIMEOUT_MS)
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str):
+    """A fresh page is a fresh Gradio session: not logged in, empty chat."""
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(app_url)
+    yield page
+    assert not dialogs, f"a script opened a dialog: {dialogs}"
+    page.close()
+
+
+def shot(page, step: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=full_page)
+
+
+# --- steps -----------------------------------------------------------------------------------------
+# Records the answer text of the last reply each time it changes before its sources appear.
+WATCH_STREAM_JS = """() => {
+  window.partials = [];
+  new MutationObserver(() => {
+    const replies = document.querySelectorAll('[data-testid="bot"]');
+    const last = replies[replies.length - 1];
+    const text = last && !last.querySelector('.sources') && last.querySelector('.answer-text');
+    if (text && window.partials.at(-1) !== text.textContent) window.partials.push(text.textContent);
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_placeholder("输入问题，回车发送")
+    box.fill(question)
+    box.press("Enter")
+
+
+def last_reply(page):
+    return page.locator('[data-testid="bot"]').last
+
+
+def wait_for_final_reply(page):
+    """The last reply once streaming is over: answers and refusals end with sources, errors with ⚠️."""
+    reply = last_reply(page)
+    playwright_api.expect(reply.locator(".sources, .error")).to_have_count(1)
+    return reply
+
+
+def wait_for_row(store: FeedbackStore, question: str, timeout_s: float = 10) -> FeedbackRow:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        rows = [r for r in store.rows() if r.question == question and r.rating == -1 and r.comment]
+        if rows:
+            return rows[-1]
+        time.sleep(0.2)
+    raise AssertionError(f"no 👎 row with a comment for {question!r}: {store.rows()}")
+
+
+def test_resident_asks_opens_source_follows_up_and_votes(page, index_dir: Path) -> None:
+    expect = playwright_api.expect
+    page.evaluate(WATCH_STREAM_JS)
+    ask(page, QUESTION)
+    reply = last_reply(page)
+    expect(reply.locator("a.cite-badge")).to_have_text("1")
+    expect(reply.locator(".answer-text")).to_contain_text("58亿元")
+    partials = page.evaluate("window.partials")
+    assert len(partials) >= 3, partials  # the text grew over several updates before the sources came
+    shot(page, "01-answer-with-badge")
+
+    reply.locator("a.cite-badge").first.click()  # the badge unfolds its source below the answer
+    source = reply.locator("details.source").first
+    expect(source).to_have_attribute("open", "")
+    expect(source.locator("mark")).to_contain_text("58億元")  # the report's own (Traditional) text
+    expect(source).to_contain_text("第5段")
+    shot(page, "02-source-highlighted")
+
+    source.locator("a.open-viewer").click()
+    focused = page.locator("#govqa-viewer .para.focus")
+    expect(focused).to_have_attribute("id", "p-kandun-2022-review-2023-plan-5")
+    expect(focused).to_be_in_viewport()
+    shot(page, "03-paragraph-in-viewer", full_page=False)  # the report is long: show where it scrolled to
+
+    page.get_by_role("tab", name="问答").click()
+    ask(page, FOLLOW_UP)
+    expect(page.locator('[data-testid="bot"]')).to_have_count(2)
+    reply = wait_for_final_reply(page)
+    expect(reply.locator(".answer-text")).to_contain_text("115亿元")
+    shot(page, "04-follow-up")
+
+    page.get_by_role("button", name="踩").last.click()
+    comment = page.get_by_placeholder("补充说明（可选）")
+    comment.fill("想知道的是2023年的计划")
+    shot(page, "05-thumbs-down-with-comment")
+    comment.press("Enter")
+    expect(page.get_by_text("已收到，谢谢！")).to_be_visible()
+    row = wait_for_row(FeedbackStore.for_index(index_dir), FOLLOW_UP)
+    assert row.answered and "115" in row.answer and row.history[0]["content"] == QUESTION
+    assert row.comment == "想知道的是2023年的计划" and row.citations[0]["paragraph"] == 5
+
+
+def test_refusal_shows_closest_paragraphs_and_coverage_and_script_switch(page) -> None:
+    expect = playwright_api.expect
+    ask(page, "2024年的GDP是多少？")
+    reply = wait_for_final_reply(page)
+    expect(reply.locator(".answer-text")).to_contain_text("报告中没有找到")
+    expect(reply.locator(".sources")).to_contain_text("相关段落")
+    expect(reply.locator(".coverage")).to_contain_text("一、2022年工作回顧")
+    page.get_by_label("繁體").check()
+    expect(last_reply(page).locator(".answer-text")).to_contain_text("報告中沒有找到")
+    last_reply(page).evaluate("reply => reply.scrollIntoView({block: 'start'})")
+    shot(page, "06-refusal-in-traditional")
+
+
+def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path) -> None:
+    expect = playwright_api.expect
+    report = tmp_path / "ceshi-street-2024.txt"
+    report.write_text(SMALL_REPORT, encoding="utf-8")
+    page.get_by_role("tab", name="工作人员").click()
+    page.get_by_label("工作人员密码").fill("wrong")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("密码不正确。").first).to_be_visible()
+    assert page.locator("input[type=file]").count() == 0
+
+    page.get_by_label("工作人员密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".report-list")).to_contain_text("kandun-2022-review-2023-plan")
+    page.locator("input[type=file]").set_input_files(str(report))
+    preview = page.locator(".preview")
+    expect(preview).to_contain_text("共 5 段")
+    expect(preview).to_contain_text("一、2024年工作回顾")
+    expect(preview).to_contain_text("2024、2025")
+    shot(page, "07-staff-preview-before-import")
+
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_text("已导入：")).to_be_visible()
+    expect(page.locator(".report-list")).to_contain_text("ceshi-street-2024")
+    shot(page, "08-staff-report-listed")
+
+    page.get_by_label("选择要删除的报告").click()
+    page.get_by_role("option", name="ceshi-street-2024", exact=False).click()
+    page.get_by_role("button", name="删除").click()
+    expect(page.get_by_text("已删除：ceshi-street-2024")).to_be_visible()
+    expect(page.locator(".report-list")).not_to_contain_text("ceshi-street-2024")
+    shot(page, "09-staff-report-deleted")
+
+
+def test_resident_page_has_no_staff_controls_and_api_refuses(page, app_url: str) -> None:
+    from gradio_client import Client
+
+    expect = playwright_api.expect
+    page.get_by_role("tab", name="工作人员").click()
+    expect(page.get_by_label("工作人员密码")).to_be_visible()
+    assert page.locator("input[type=file]").count() == 0
+    for label in ("确认导入", "删除", "退出登录"):
+        assert page.get_by_role("button", name=label, exact=True).count() == 0, label
+    shot(page, "10-resident-sees-login-only")
+
+    client = Client(app_url, verbose=False)
+    for password in ("", "wrong"):
+        with pytest.raises(Exception, match="需要工作人员登录"):
+            client.predict("kandun-2022-review-2023-plan", password, api_name="/delete_report")
+    assert client.predict("2022年坎墩街道地区生产总值是多少？", [], api_name="/ask")["answered"]  # still indexed
+
+
+def test_markup_in_a_question_is_shown_as_text(page) -> None:
+    expect = playwright_api.expect
+    ask(page, XSS)
+    question = page.locator('[data-testid="user"]').last
+    expect(question).to_contain_text(XSS)
+    wait_for_final_reply(page)
+    assert page.locator('[data-testid="user"] img, [data-testid="bot"] img').count() == 0
+    shot(page, "11-markup-question-as-text")
+
+
+def test_ledger_tab_finds_a_commitment_and_opens_its_paragraph(page) -> None:
+    expect = playwright_api.expect
+    page.get_by_role("tab", name="承诺台账").click()
+    page.get_by_label("搜索").fill("停车位")  # Simplified, the report is Traditional
+    expect(page.locator("#govqa-ledger tr").filter(has_text="智能排口")).to_have_count(0)  # the filter applied
+    row = page.locator("#govqa-ledger tr").filter(has_text="新建停車位50只")
+    expect(row).to_have_count(1)
+    expect(row.locator(".status")).to_have_text("待回顾")  # no 2024 report reviews it in this index
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载承诺 CSV").click()
+    downloaded = Path(download.value.path()).read_text("utf-8-sig")
+    assert "新建停車位50只" in downloaded and "智能排口" not in downloaded  # the filtered rows
+    shot(page, "12-ledger")
+    row.get_by_role("link", name="承诺 第32段").click()
+    focused = page.locator("#govqa-viewer .para.focus")
+    expect(focused).to_have_attribute("id", "p-kandun-2022-review-2023-plan-32")
+    expect(focused).to_be_in_viewport()

@@ -1,0 +1,20 @@
+"""The quality gate: the development question set through the real pipeline (m3e-small, Chroma)."""
+
+import json
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT, Settings
+from eval.gate import check_gate
+from eval.harness import evaluate
+
+
+
+def test_dev_set_meets_the_quality_gate(tmp_path):
+    out = tmp_path / "eval"
+    results = evaluate(PROJECT_ROOT / "eval" / "questions" / "dev.jsonl", out, retriever="ours",
+                       settings=Settings(index_dir=tmp_path / "index"))
+    metrics = results["ours"]
+    assert metrics["questions"] >= 100
+    assert check_gate(metrics) == []
+    assert json.loads((out / "metrics.json").read_text("utf-8")) == metrics

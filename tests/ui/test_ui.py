@@ -1,0 +1,374 @@
+"""The app against a fake assistant: markup, streaming, follow-ups, feedback, staff guard, viewer, API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.ratelimit import RateLimiter
+import pytest
+
+from index.errors import GovQAError, UnsupportedFormat
+from assistant.errors import InvalidQuestion
+from assistant.feedback import FeedbackStore
+from assistant.records import Answer, Citation
+from index.records import Paragraph, Report
+from index.ingest import IngestResult
+from ui import staff
+from ui.app import api_ask, build_app, open_paragraph, respond, save_comment, vote
+from ui.render import (
+    Turn, coverage_of, parse_paragraph_anchor, paragraph_anchor, render_answer, render_chat, render_text,
+)
+from ui.reports import render_preview, render_report
+from ui.staff import DENIED, StaffGate
+
+XSS = "<img src=x onerror=alert(1)>"
+PARAGRAPH = "2022年，全街道实现地区生产总值58亿元，同比增长3.5%。<b>工业</b>稳步发展。"
+QUOTE = "2022年，全街道实现地区生产总值58亿元，同比增长3.5%。"
+SECTION = "一、2022年工作回顾 › （一）经济发展"
+PASSWORD = "s3cret-口令"
+
+
+def citation(n: int = 1, quote: str = QUOTE, text: str = PARAGRAPH) -> Citation:
+    return Citation(n=n, doc_id="kd", doc_title="坎墩街道2022年工作报告", section=SECTION, paragraph=7,
+                    quote=quote, text=text)
+
+
+def answered(question: str = "2022年GDP是多少？") -> Answer:
+    return Answer(question, True, "全街道实现地区生产总值58亿元，同比增长3.5%[1]。", (citation(),))
+
+
+def refused(question: str = "2024年的GDP是多少？") -> Answer:
+    long_text = "相关内容" * 60 + XSS
+    return Answer(question, False, "报告中没有找到这个问题的答案：报告未涉及2024年。", notice="生成模型不可用",
+                  related=(citation(1, "", long_text), citation(2, "", PARAGRAPH)))
+
+
+def paragraph(number: int, section: tuple[str, ...], text: str, kind: str = "body") -> Paragraph:
+    return Paragraph("kd", number, section, text, kind)
+
+
+REPORT = Report("kd", "坎墩街道2022年工作报告", "kd.txt", "h", {"发布机构": "坎墩街道"}, (2022, 2023), (
+    paragraph(1, ("文件信息",), "发布机构：坎墩街道", "metadata"),
+    paragraph(2, ("一、2022年工作回顾",), "一、2022年工作回顾", "heading"),
+    paragraph(3, ("一、2022年工作回顾", "（一）经济发展"), "（一）经济发展", "heading"),
+    paragraph(4, ("一、2022年工作回顾", "（一）经济发展"), "地区生产总值58亿元。" + XSS),
+    paragraph(5, ("二、2023年目标任务",), "二、2023年目标任务", "heading"),
+    paragraph(6, ("二、2023年目标任务",), "建设停车位500个。"),
+))
+
+
+class FakeAssistant:
+    def __init__(self, *results: Answer | Exception) -> None:
+        self.results = list(results)
+        self.calls: list[tuple[str, list[dict] | None]] = []
+        self.ingested: list[Path] = []
+        self.deleted: list[str] = []
+
+    def ask(self, question: str, history: Sequence[dict] | None = None) -> Answer:
+        self.calls.append((question, list(history) if history is not None else None))
+        result = self.results.pop(0)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def reports(self) -> list[Report]:
+        return [Report(**{**REPORT.__dict__, "paragraphs": ()})]
+
+    def report(self, doc_id: str) -> Report | None:
+        return REPORT if doc_id == "kd" else None
+
+    def preview(self, path: Path) -> Report:
+        if path.suffix != ".txt":
+            raise UnsupportedFormat(f"不支持的文件类型：{path.suffix}")
+        return Report(**{**REPORT.__dict__, "doc_id": path.stem, "source": path.name})
+
+    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+        self.ingested += paths
+        if progress:
+            progress(3, 3)
+        return [IngestResult(Path(p).stem, "新报告", "added", 6, 6, 3) for p in paths]
+
+    def delete(self, doc_id: str) -> bool:
+        self.deleted.append(doc_id)
+        return doc_id == "kd"
+
+
+def run(fake: FakeAssistant, question: str, turns: list[Turn] | None = None, script: str = "auto",
+        feedback: FeedbackStore | None = None) -> list[tuple[list, list[Turn]]]:
+    return list(respond(fake, question, turns or [], script, feedback, step=4, delay=0))
+
+
+@pytest.fixture
+def store(tmp_path) -> FeedbackStore:
+    return FeedbackStore.for_index(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def no_login_delay(monkeypatch) -> None:
+    monkeypatch.setattr(staff, "FAILED_LOGIN_DELAY_S", 0)
+
+
+# --- answer markup ---------------------------------------------------------------------------------
+def test_sources_show_place_highlight_and_viewer_link() -> None:
+    html = render_answer(answered(), turn=2)
+    assert 'id="src-2-1"' in html and "坎墩街道2022年工作报告" in html
+    assert "第7段" in html and "一、2022年工作回顾 › （一）经济发展" in html
+    assert f"<mark>{QUOTE}</mark>" in html
+    assert 'href="#p-kd-7"' in html and "在报告中查看" in html
+
+
+def test_markers_become_badges_linked_to_their_sources() -> None:
+    html = render_text("甲[1]，乙[2]，丙[3]。", turn=4, cited={1, 2})
+    assert '<a class="cite-badge" href="#src-4-1" title="来源 1">1</a>' in html
+    assert 'href="#src-4-2"' in html
+    assert "丙[3]" in html  # no source 3: the marker stays plain text
+
+
+def test_report_and_question_text_is_escaped() -> None:
+    html = render_answer(Answer("q", True, f"答案{XSS}[1]", (citation(text=PARAGRAPH + XSS),)))
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b&gt;工业&lt;/b&gt;" in html
+    chat = render_chat([Turn(XSS, error=XSS)])
+    assert chat[0]["content"] == "&lt;img src=x onerror=alert(1)&gt;" and "<img" not in chat[1]["content"]
+
+
+def test_quote_split_over_sentences_is_marked_piecewise() -> None:
+    paragraph_text = "第一句。中间句。第三句。"
+    html = render_answer(Answer("q", True, "t", (citation(quote="第一句。第三句。", text=paragraph_text),)))
+    assert "<mark>第一句。</mark>中间句。<mark>第三句。</mark>" in html
+
+
+def test_script_switch_converts_the_answer_but_not_the_quote() -> None:
+    html = render_answer(answered(), script="traditional")
+    assert "全街道實現地區生產總值58億元" in html  # the answer's own words
+    assert f"<mark>{QUOTE}</mark>" in html  # the report's text as written
+    assert "地区生产总值" in render_answer(Answer("q", True, "地區生產總值58億元[1]。", (citation(),)), script="simplified")
+
+
+def test_refusal_shows_closest_paragraphs_notice_and_coverage() -> None:
+    html = render_answer(refused(), coverage=[coverage_of(REPORT)])
+    assert "报告中没有找到这个问题的答案" in html and "相关段落" in html
+    assert "第7段" in html and "生成模型不可用" in html and 'href="#p-kd-7"' in html
+    assert "来源" not in html and "<mark>" not in html
+    assert "…" in html and XSS not in html  # excerpt cut to ~120 characters
+    assert "涵盖：一、2022年工作回顾；二、2023年目标任务" in html and "（2022、2023年）" in html
+    assert "<li>（一）经济发展</li>" in html
+
+
+def test_coverage_lists_parts_and_their_sections_without_metadata() -> None:
+    coverage = coverage_of(REPORT)
+    assert coverage.parts == (("一、2022年工作回顾", ("（一）经济发展",)), ("二、2023年目标任务", ()))
+    assert coverage.years == (2022, 2023)
+
+
+# --- report viewer and staff preview ---------------------------------------------------------------
+def test_paragraph_anchors_round_trip_with_dashes_in_doc_ids() -> None:
+    assert paragraph_anchor("kandun-2022-plan", 5) == "p-kandun-2022-plan-5"
+    assert parse_paragraph_anchor("#p-kandun-2022-plan-5") == ("kandun-2022-plan", 5)
+    assert parse_paragraph_anchor("src-1-2") is None and parse_paragraph_anchor("p-kd-x") is None
+
+
+def test_viewer_gives_every_paragraph_its_number_and_anchor() -> None:
+    html = render_report(REPORT, focus=4)
+    for p in REPORT.paragraphs:
+        assert f'id="p-kd-{p.number}"' in html
+    assert '<h3 id="p-kd-2" class="para heading">' in html and '<h4 id="p-kd-3"' in html
+    assert '<p id="p-kd-4" class="para body focus"><span class="pno" title="第4段">4</span>' in html
+    assert "<img" not in html and "&lt;img" in html and "共 6 段" in html
+
+
+def test_open_paragraph_selects_report_marks_paragraph_and_switches_tab() -> None:
+    selected, html, tabs = open_paragraph(FakeAssistant(), "p-kd-4")
+    assert selected["value"] == "kd" and 'class="para body focus"' in html and tabs.selected == "viewer"
+    _, missing, _ = open_paragraph(FakeAssistant(), "p-gone-1")
+    assert "不在索引中" in missing
+
+
+def test_preview_shows_tree_metadata_years_and_replacement() -> None:
+    html = render_preview(REPORT, replaces=REPORT)
+    assert "共 6 段" in html and "2022、2023" in html and "<th>发布机构</th><td>坎墩街道</td>" in html
+    assert "一、2022年工作回顾 <small>（1段）</small><ul><li>（一）经济发展 <small>（2段）</small>" in html
+    assert "将替换已导入的同名报告" in html
+
+
+# --- chat handler ----------------------------------------------------------------------------------
+def test_handler_shows_question_streams_then_appends_sources() -> None:
+    updates = run(FakeAssistant(answered()), "2022年GDP是多少？")
+    first_chat, _ = updates[0]
+    assert first_chat == [{"role": "user", "content": "2022年GDP是多少？"}]
+    texts = [chat[-1]["content"] for chat, _ in updates[1:]]
+    assert len(texts) > 3 and all("来源" not in t for t in texts[:-1])
+    final_chat, turns = updates[-1]
+    assert "<mark>" in final_chat[-1]["content"] and 'class="cite-badge"' in final_chat[-1]["content"]
+    assert turns[-1].history()[-1] == {"role": "assistant", "content": answered().text}
+
+
+def test_empty_question_changes_nothing() -> None:
+    assert run(FakeAssistant(), "  ") == [([], [])]
+
+
+def test_domain_error_shows_chinese_message_and_chat_goes_on() -> None:
+    fake = FakeAssistant(InvalidQuestion("问题太长，请精简。"), answered())
+    chat, turns = run(fake, "很长的问题")[-1]
+    assert "问题太长，请精简。" in chat[-1]["content"] and turns[0].history() == []
+    chat, turns = run(fake, "2022年GDP是多少？", turns)[-1]
+    assert "58亿元" in chat[-1]["content"] and len(chat) == 4
+    assert fake.calls[1][1] == []  # the failed turn is not part of the conversation
+
+
+def test_unexpected_error_is_not_shown_as_traceback() -> None:
+    chat, _ = run(FakeAssistant(RuntimeError("boom")), "问题")[-1]
+    assert "内部错误" in chat[-1]["content"] and "boom" not in chat[-1]["content"]
+
+
+def test_follow_up_gets_plain_previous_turns() -> None:
+    fake = FakeAssistant(answered(), refused())
+    _, turns = run(fake, "2022年GDP是多少？")[-1]
+    run(fake, "那2024年呢？", turns)
+    assert fake.calls[1][1] == [
+        {"role": "user", "content": "2022年GDP是多少？"},
+        {"role": "assistant", "content": answered().text},
+    ]
+
+
+def test_refusal_turn_carries_what_the_report_covers() -> None:
+    chat, turns = run(FakeAssistant(refused()), "2024年的GDP是多少？")[-1]
+    assert turns[0].coverage == (coverage_of(REPORT),)
+    assert "涵盖：" in chat[-1]["content"]
+
+
+def test_chat_rerenders_in_the_chosen_script() -> None:
+    _, turns = run(FakeAssistant(answered()), "2022年GDP是多少？")[-1]
+    assert "地區生產總值" in render_chat(turns, "traditional")[-1]["content"]
+    assert "地区生产总值" in render_chat(turns, "auto")[-1]["content"]
+
+
+# --- feedback --------------------------------------------------------------------------------------
+def test_every_answer_is_recorded_and_votes_update_it(store: FeedbackStore) -> None:
+    fake = FakeAssistant(answered(), refused())
+    _, turns = run(fake, "2022年GDP是多少？", feedback=store)[-1]
+    _, turns = run(fake, "那2024年呢？", turns, feedback=store)[-1]
+    first, second = store.rows()
+    assert (first.rating, second.rating, second.answered) == (0, 0, False)
+    assert second.history[0]["content"] == "2022年GDP是多少？"
+
+    box, target, message = vote(store, turns, 3, False)  # 👎 on the second reply
+    assert box["visible"] and target == second.id and "补充说明" in message
+    assert save_comment(store, target, "  数字不对 ")[0]["visible"] is False
+    assert (store.rows()[1].rating, store.rows()[1].comment) == (-1, "数字不对")
+    vote(store, turns, 1, True)
+    assert store.rows()[0].rating == 1
+    box, target, message = vote(store, turns, 1, "")  # the 👍 taken back
+    assert store.rows()[0].rating == 0 and target is None and "撤回" in message
+
+
+def test_a_reply_without_an_answer_cannot_be_rated(store: FeedbackStore) -> None:
+    _, turns = run(FakeAssistant(InvalidQuestion("问题太长")), "很长的问题", feedback=store)[-1]
+    box, target, message = vote(store, turns, 1, False)
+    assert not box["visible"] and target is None and "无法评价" in message and store.rows() == []
+
+
+# --- staff guard -----------------------------------------------------------------------------------
+def test_no_password_means_no_staff_at_all() -> None:
+    gate = StaffGate(None)
+    assert not gate.enabled and gate.login("") is None and gate.login("anything") is None
+    with pytest.raises(gr.Error, match=DENIED):
+        gate.require_password("")
+
+
+def test_staff_functions_refuse_without_a_session_or_the_password(tmp_path: Path) -> None:
+    gate, fake = StaffGate(PASSWORD), FakeAssistant()
+    upload = tmp_path / "new.txt"
+    upload.write_text("报告", encoding="utf-8")
+    for token in (None, "", "forged-token", PASSWORD):  # the password is not a session token
+        with pytest.raises(gr.Error, match=DENIED):
+            staff.preview_upload(gate, fake, token, str(upload))
+        with pytest.raises(gr.Error, match=DENIED):
+            staff.commit_upload(gate, fake, token, str(upload), lambda *a, **k: None)
+        with pytest.raises(gr.Error, match=DENIED):
+            staff.delete_report(gate, fake, token, "kd")
+    for password in ("", "wrong", PASSWORD + " "):
+        with pytest.raises(gr.Error, match=DENIED):
+            staff.api_delete_report(gate, fake, "kd", password)
+    assert fake.ingested == [] and fake.deleted == []
+
+
+def test_login_then_preview_commit_delete_and_logout(tmp_path: Path) -> None:
+    gate, fake = StaffGate(PASSWORD), FakeAssistant()
+    token, *_, message = staff.login(gate, "wrong")
+    assert token is None and message == "密码不正确。"
+    token, cleared, form, panel, _ = staff.login(gate, PASSWORD)
+    assert token and cleared == "" and not form["visible"] and panel["visible"]
+
+    upload = tmp_path / "kd.txt"
+    upload.write_text("报告", encoding="utf-8")
+    preview, pending, confirm = staff.preview_upload(gate, fake, token, str(upload))
+    assert "将替换已导入的同名报告" in preview and pending == str(upload) and confirm["visible"]
+    bad, pending_bad, _ = staff.preview_upload(gate, fake, token, str(tmp_path / "x.exe"))
+    assert "无法解析" in bad and pending_bad is None
+
+    fractions: list[float] = []
+    message, pending, _ = staff.commit_upload(gate, fake, token, str(upload), lambda f, desc="": fractions.append(f))
+    assert message.startswith("已导入") and fake.ingested == [upload] and fractions == [0, 1.0] and pending is None
+    assert staff.delete_report(gate, fake, token, "kd") == "已删除：kd"
+    assert staff.api_delete_report(gate, fake, "gone", PASSWORD) == "没有这份报告：gone"
+
+    staff.logout(gate, token)
+    with pytest.raises(gr.Error):
+        staff.delete_report(gate, fake, token, "kd")
+
+
+# --- API and app -----------------------------------------------------------------------------------
+def test_api_ask_returns_json_and_raises_gr_error() -> None:
+    fake = FakeAssistant(answered(), GovQAError("还没有导入任何报告。"))
+    result = api_ask(fake, "2022年GDP是多少？", [])
+    assert result["answer"] == answered().text and result["citations"][0]["paragraph"] == 7
+    with pytest.raises(gr.Error, match="还没有导入任何报告"):
+        api_ask(fake, "问题")
+
+
+def test_rate_limited_session_gets_a_message_in_chat_and_api() -> None:
+    limiter = RateLimiter(per_minute=60, burst=1, clock=lambda: 0.0)
+    fake = FakeAssistant(answered(), answered(), answered())
+    admit = lambda: limiter.check("session-1")  # noqa: E731
+    first = list(respond(fake, "2022年GDP是多少？", [], admit=admit, step=4, delay=0))[-1]
+    second = list(respond(fake, "再问一次", first[1], admit=admit, step=4, delay=0))[-1]
+    assert "提问太频繁" in str(second[0][-1]["content"])
+    assert len(fake.calls) == 1  # the limited question never reached the assistant
+    with pytest.raises(gr.Error, match="提问太频繁"):
+        api_ask(fake, "问题", admit=admit)
+    api_ask(fake, "问题", admit=lambda: limiter.check("session-2"))  # another session is not limited
+
+
+def _blocks(app: gr.Blocks, kind: type) -> list:
+    return [b for b in app.blocks.values() if isinstance(b, kind)]
+
+
+def test_app_without_staff_password_has_no_staff_tab_or_endpoint() -> None:
+    app = build_app(FakeAssistant())
+    endpoints = app.get_api_info()["named_endpoints"]
+    assert list(endpoints) == ["/ask"]  # the UI plumbing stays private
+    assert [p["parameter_name"] for p in endpoints["/ask"]["parameters"]] == ["question", "history"]
+    assert [t.label for t in _blocks(app, gr.Tab)] == ["问答", "报告原文"]
+    assert not _blocks(app, gr.File)
+    assert all(chatbot.sanitize_html for chatbot in _blocks(app, gr.Chatbot))
+
+
+def test_app_with_staff_password_hides_staff_controls_until_login(store: FeedbackStore) -> None:
+    app = build_app(FakeAssistant(), staff_password=PASSWORD, feedback=store)
+    endpoints = app.get_api_info()["named_endpoints"]
+    assert list(endpoints) == ["/ask", "/delete_report"]
+    assert [p["parameter_name"] for p in endpoints["/delete_report"]["parameters"]] == ["doc_id", "password"]
+    (upload,) = _blocks(app, gr.File)
+    panel = next(c for c in _blocks(app, gr.Column) if upload in _descendants(c))
+    assert panel.visible is False
+    assert PASSWORD not in str(app.config)
+
+
+def _descendants(block) -> list:
+    children = getattr(block, "children", [])
+    return [*children, *(d for child in children for d in _descendants(child))]

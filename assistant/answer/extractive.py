@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from assistant.answer.evidence import Evidence
 from assistant.records import Citation
 from index.records import Hit
 from index.textnorm import in_script_of
+
+# A sentence already ended: its stop may sit inside a closing quote or bracket (…。”).
+_ENDED = re.compile(r"[。！？:：][”’」』)）]*$")
 
 
 def citation_for(n: int, hit: Hit, quote: str, doc_titles: Mapping[str, str]) -> Citation:
@@ -41,4 +45,4 @@ def compose(question: str, chosen: Sequence[Evidence], hits: Sequence[Hit],
 def _end_sentence(part: str) -> str:
     """Each quoted sentence ends with its citation and a full stop, so quotes never run together."""
     body, marker = part.rsplit("[", 1)
-    return f"{body}[{marker}" if body.endswith(("。", "！", "？", ":", "：")) else f"{body}[{marker}。"
+    return f"{body}[{marker}" if _ENDED.search(body) else f"{body}[{marker}。"

@@ -16,6 +16,8 @@ class Citation:
     paragraph: int
     quote: str  # the cited sentence(s), in the report's text
     text: str  # the whole paragraph, in the report's text
+    place: str = ""  # the issuing government of the cited report (index.identity)
+    year: int | None = None  # the cited report's year
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Answer:
     latency_ms: float = 0.0
     notice: str = ""  # e.g. "生成模型不可用，已改用摘录式回答"
     related: tuple[Citation, ...] = field(default=())  # closest paragraphs shown when refusing
+    also_in: tuple[str, ...] = ()  # titles of other reports that also speak to the question
 
     def to_json(self) -> dict:
         return {
@@ -39,6 +42,9 @@ class Answer:
                     "n": c.n,
                     "doc_id": c.doc_id,
                     "doc_title": c.doc_title,
+                    "report_title": c.doc_title,
+                    "place": c.place,
+                    "year": c.year,
                     "section": c.section,
                     "paragraph": c.paragraph,
                     "quote": c.quote,
@@ -56,5 +62,6 @@ class Answer:
                 }
                 for h in self.hits
             ],
+            "also_in": list(self.also_in),
             "latency_ms": round(self.latency_ms, 1),
         }

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.answer.pipeline import AnswerPipeline, Retriever
+from assistant.answer.scope import Scope
 from assistant.ledger.store import Ledger
 from assistant.records import Answer
 from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
 from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
 from index.errors import GovQAError
+from index.identity import Correction
 from index.ingest import IngestResult, delete_report, ingest_files, read_report, repair_vectors
 from index.records import Report
 from index.retrieval import HybridRetriever
@@ -68,18 +70,20 @@ class Assistant:
 
     # --- reports -----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path], progress: Callable[[int, int], None] | None = None,
-               errors: list[tuple[Path, Exception]] | None = None) -> list[IngestResult]:
+               errors: list[tuple[Path, Exception]] | None = None,
+               correction: Correction | None = None) -> list[IngestResult]:
         """Ingest report files. A bad file raises before anything is written, unless `errors` is
         given: then it is listed there and the other files go in."""
         with self._writing:
             results = ingest_files(list(paths), self.catalog, self.vectors, self.embedder,
-                                   max_bytes=self.settings.max_report_bytes, progress=progress, errors=errors)
+                                   max_bytes=self.settings.max_report_bytes, progress=progress, errors=errors,
+                                   correction=correction)
             self.ledger.sync(self.catalog)
         return results
 
-    def preview(self, path: Path) -> Report:
+    def preview(self, path: Path, correction: Correction | None = None) -> Report:
         """Parse a report without touching the index, so staff can check it before committing."""
-        return read_report(Path(path), self.settings.max_report_bytes)
+        return read_report(Path(path), self.settings.max_report_bytes, correction)
 
     def report(self, doc_id: str) -> Report | None:
         """One report with all its paragraphs (for the report viewer)."""
@@ -140,5 +144,5 @@ class Assistant:
         return self._generator
 
     def ask(self, question: str, history: Sequence[dict] | None = None,
-            doc_ids: Sequence[str] | None = None) -> Answer:
-        return self.pipeline.ask(question, history, doc_ids)
+            doc_ids: Sequence[str] | None = None, scope: Scope | None = None) -> Answer:
+        return self.pipeline.ask(question, history, doc_ids, scope)

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
+from assistant.answer.scope import Scope
 from assistant.records import Answer
 from assistant.settings import Settings
 from eval.gate import metric
@@ -40,7 +41,7 @@ MRR_DEPTH = 10
 class Asker(Protocol):
     """What the harness needs of an assistant: the real one, or a fake in tests."""
 
-    def ask(self, question: str, history: Sequence[dict] | None = None) -> Answer: ...
+    def ask(self, question: str, history: Sequence[dict] | None = None, *, scope: Scope | None = None) -> Answer: ...
 
 
 # ---------------------------------------------------------------- question files
@@ -79,6 +80,12 @@ def _problem(question: object) -> str:
             return f"{key!r} must hold non-empty strings"
     if not isinstance(question.get("kind", ""), str):
         return "'kind' must be a str"
+    golds = question.get("gold_reports", [question["gold_report"]] if "gold_report" in question else [])
+    if not isinstance(golds, list) or not all(isinstance(g, str) and g for g in golds):
+        return "'gold_report' must be a report id, 'gold_reports' a list of them"
+    scope = question.get("scope", {})
+    if not isinstance(scope, dict) or not set(scope) <= {"report", "place", "year"}:
+        return "'scope' must be an object with report, place and/or year"
     history = question.get("history", [])
     if not isinstance(history, list) or not all(isinstance(t, dict) and {"role", "content"} <= t.keys() for t in history):
         return "'history' must be a list of {role, content} objects"
@@ -96,14 +103,33 @@ def _is_gold(text: str, gold: Sequence[str]) -> bool:
     return any(_normalized(g) in target for g in gold)
 
 
+def gold_reports(question: Mapping) -> set[str]:
+    """The reports whose paragraphs count as gold; empty = any report (single-report question sets)."""
+    return set(question.get("gold_reports", [question["gold_report"]] if question.get("gold_report") else []))
+
+
+def question_scope(question: Mapping) -> Scope | None:
+    given = question.get("scope") or {}
+    return Scope(**given) if given else None
+
+
+def names_source(answer: Answer) -> bool:
+    """The answer text names the government and year of a report it cites (据《2025年安徽省政府工作报告》)."""
+    text = normalize(answer.text)
+    return any(c.place and c.year and normalize(c.place) in text and f"{c.year}" in text or
+               c.doc_title and normalize(c.doc_title) in text for c in answer.citations)
+
+
 def score(question: Mapping, answer: Answer) -> dict:
     """One results.jsonl row: what was asked, what came back, and how it measures up."""
     answerable = question["answerable"]
     gold = question["gold_paragraphs"]
+    reports = gold_reports(question)
     answer_text = normalize(answer.text)
     missing = [fact for fact in question["answer_facts"] if _normalized(fact) not in answer_text]
-    cited_gold = any(_is_gold(c.text, gold) for c in answer.citations)
-    rank = next((r for r, hit in enumerate(answer.hits, 1) if _is_gold(hit.paragraph_text, gold)), None)
+    cited_gold = any(_is_gold(c.text, gold) and (not reports or c.doc_id in reports) for c in answer.citations)
+    rank = next((r for r, hit in enumerate(answer.hits, 1)
+                 if _is_gold(hit.paragraph_text, gold) and (not reports or hit.chunk.doc_id in reports)), None)
     return {
         "id": question["id"],
         "kind": question.get("kind", "unlabelled"),
@@ -116,6 +142,8 @@ def score(question: Mapping, answer: Answer) -> dict:
         "answer_facts": list(question["answer_facts"]),
         "missing_facts": missing,
         "citation_gold": cited_gold,
+        "cited_reports": sorted({c.doc_id for c in answer.citations}),
+        "names_source": names_source(answer) if answer.answered else None,
         "latency_ms": round(answer.latency_ms, 1),
         "ok": (answer.answered and not missing and cited_gold) if answerable else not answer.answered,
     }
@@ -155,6 +183,8 @@ def _quality(rows: Sequence[dict]) -> dict:
         "answer": {
             "fact_accuracy": _share(answerable, lambda r: r["answered"] and not r["missing_facts"]),
             "citation_hit": _share(answerable, lambda r: r["citation_gold"]),
+            "names_source": _share([r for r in rows if r["answered"] and r.get("names_source") is not None],
+                                   lambda r: r["names_source"]),
         },
         "refusal": {
             "unanswerable_refused": _share(unanswerable, lambda r: not r["answered"]),
@@ -178,7 +208,7 @@ def summarize(rows: Sequence[dict]) -> dict:
 
 def _ask_all(assistant: Asker, questions: Sequence[Mapping], label: str, progress: bool) -> list[dict]:
     return [
-        score(q, assistant.ask(q["question"], q.get("history")))
+        score(q, assistant.ask(q["question"], q.get("history"), scope=question_scope(q)))
         for q in tqdm(questions, desc=f"eval {label}", unit="q", disable=not progress)
     ]
 
@@ -205,12 +235,25 @@ def run_eval(assistant: Asker, questions: Sequence[Mapping], out_dir: Path | Non
     return metrics
 
 
+def report_files(paths: Sequence[Path]) -> list[Path]:
+    """Files, and the report files inside folders (TXT, DOCX, PDF, HTML), in name order."""
+    from index.reading import SUPPORTED_SUFFIXES
+
+    found: list[Path] = []
+    for path in map(Path, paths):
+        found += sorted(p for p in path.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES) if path.is_dir() else [path]
+    return found
+
+
 def evaluate(questions_path: Path | str, out_dir: Path | None, retriever: Mode = "ours",
-             settings: Settings | None = None) -> dict[str, dict]:
-    """Build our assistant and/or the naive baseline, run the questions through each, write out_dir."""
+             settings: Settings | None = None, reports: Sequence[Path] = ()) -> dict[str, dict]:
+    """Build our assistant and/or the naive baseline, run the questions through each, write out_dir.
+
+    reports: files or folders to index beside the bundled sample, in a temporary index (the configured
+    index is left alone); without them the configured index is evaluated as it is."""
     # Imported here so scoring and the unit tests do not pay for torch, Chroma and LangChain.
     from assistant.service import Assistant
-    from eval.naive import indexed_report_paths, naive_assistant
+    from eval.naive import indexed_reports, naive_assistant
     from index.embedding import CachedQueryEmbedder, make_embedder
 
     if retriever not in LABELS:
@@ -221,13 +264,17 @@ def evaluate(questions_path: Path | str, out_dir: Path | None, retriever: Mode =
     # first run's query embeddings for free, or its latencies would not compare.
     model = make_embedder(settings.embedding_model, settings.embedding_backend, settings.embedding_batch_size,
                           settings.model_cache_dir)
-    ours = Assistant(settings, embedder=CachedQueryEmbedder(model))
-    ours.ensure_index()  # the baseline needs it too: the shared answerer reads the catalog and BM25 terms
-    with tempfile.TemporaryDirectory(prefix="govqa-naive-") as naive_dir:
+    with tempfile.TemporaryDirectory(prefix="govqa-eval-") as work:
+        if reports:
+            settings = settings.model_copy(update={"index_dir": Path(work) / "index", "chroma_host": None})
+        ours = Assistant(settings, embedder=CachedQueryEmbedder(model))
+        ours.ensure_index()  # the baseline needs it too: the shared answerer reads the catalog and BM25 terms
+        if reports:
+            ours.ingest(report_files(reports))
         builders: dict[str, Callable[[], Assistant]] = {
             "ours": lambda: ours,
-            "naive": lambda: naive_assistant(settings, CachedQueryEmbedder(model), indexed_report_paths(ours),
-                                             Path(naive_dir)),
+            "naive": lambda: naive_assistant(settings, CachedQueryEmbedder(model), indexed_reports(ours),
+                                             Path(work) / "naive"),
         }
         rows = {label: _ask_all(builders[label](), questions, label, progress=True) for label in LABELS[retriever]}
     metrics = {label: summarize(label_rows) for label, label_rows in rows.items()}

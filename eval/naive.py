@@ -15,12 +15,10 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from index.records import Chunk, Hit
+from index.records import Chunk, Hit, Report
 from assistant.service import Assistant
 from assistant.settings import Settings
 from index.embedding import Embedder, LangChainEmbeddings
-from index.ingest import doc_id_for
-from index.reading import read_report_lines
 from index.textnorm import normalize
 
 COLLECTION = "naive_baseline"
@@ -32,7 +30,7 @@ ADD_BATCH = 5000  # Chroma refuses larger writes (max 5,461): 1,000 reports are 
 class NaiveRetriever:
     """Dense top-k over RecursiveCharacterTextSplitter splits; each split stands in for a paragraph."""
 
-    def __init__(self, report_paths: Sequence[Path], embeddings: Embeddings, persist_dir: Path) -> None:
+    def __init__(self, reports: Sequence[Report], embeddings: Embeddings, persist_dir: Path) -> None:
         # Our embeddings are passed in, so Chroma never falls back to its default (downloaded) model.
         self.store = Chroma(
             collection_name=COLLECTION,
@@ -41,7 +39,7 @@ class NaiveRetriever:
             client_settings=ChromaSettings(anonymized_telemetry=False),
         )
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
-        self.chunks = {c.chunk_id: c for path in report_paths for c in _split(Path(path), splitter)}
+        self.chunks = {c.chunk_id: c for report in reports for c in _split(report, splitter)}
         chunks = list(self.chunks.values())
         for start in range(0, len(chunks), ADD_BATCH):
             batch = chunks[start : start + ADD_BATCH]
@@ -57,9 +55,11 @@ class NaiveRetriever:
         return [Hit(self.chunks[doc.id], score, self.chunks[doc.id].text) for doc, score in found]
 
 
-def _split(path: Path, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:
-    doc_id = doc_id_for(path)  # the same id our index gives the report, so doc_ids filters mean the same
-    splits = splitter.split_text("\n".join(read_report_lines(path)))
+def _split(report: Report, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:
+    """The report's text as the tutorial reads a file: its lines joined, split by size. The same doc id as
+    ours, so doc_ids filters and gold reports mean the same."""
+    doc_id = report.doc_id
+    splits = splitter.split_text("\n".join(p.text for p in report.paragraphs))
     return [
         Chunk(chunk_id=_chunk_id(doc_id, n, text), doc_id=doc_id, paragraph=n, section=(), text=text,
               search_text=normalize(text), year=None)
@@ -71,20 +71,14 @@ def _chunk_id(doc_id: str, n: int, text: str) -> str:
     return hashlib.sha1(f"{doc_id}\n{n}\n{text}".encode()).hexdigest()
 
 
-def indexed_report_paths(assistant: Assistant) -> list[Path]:
-    """The files behind the reports the assistant has indexed: the catalog keeps only file names, so
-    they are looked up in the sample report's folder (data/reports)."""
-    folder = Path(assistant.settings.sample_report).parent
-    paths = [folder / report.source for report in assistant.reports()]
-    missing = [p.name for p in paths if not p.is_file()]
-    if missing:
-        raise FileNotFoundError(f"the naive baseline re-reads the report files; not found in {folder}: {', '.join(missing)}")
-    return paths
+def indexed_reports(assistant: Assistant) -> list[Report]:
+    """Every indexed report with its paragraphs, from the catalog: whatever was ingested, from wherever."""
+    return [report for r in assistant.reports() if (report := assistant.report(r.doc_id)) is not None]
 
 
-def naive_assistant(settings: Settings, embedder: Embedder, report_paths: Sequence[Path],
+def naive_assistant(settings: Settings, embedder: Embedder, reports: Sequence[Report],
                     persist_dir: Path) -> Assistant:
     """Our answerer on the baseline's hits. The retriever gets the query exactly as ask() passes it:
     no normalisation, no query expansion of its own."""
-    retriever = NaiveRetriever(report_paths, LangChainEmbeddings(embedder), persist_dir)
+    retriever = NaiveRetriever(reports, LangChainEmbeddings(embedder), persist_dir)
     return Assistant(settings, embedder=embedder, retriever=retriever)

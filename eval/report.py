@@ -16,7 +16,7 @@ from eval.gate import GATE, metric
 SUMMARY_METRICS = (
     "questions",
     "retrieval.hit@1", "retrieval.hit@3", "retrieval.hit@5", "retrieval.mrr@10",
-    "answer.fact_accuracy", "answer.citation_hit",
+    "answer.fact_accuracy", "answer.citation_hit", "answer.names_source",
     "refusal.unanswerable_refused", "refusal.answerable_answered",
     "latency_ms.p50", "latency_ms.p95",
 )

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from index.identity import Identity
 from index.records import Chunk, Paragraph, Report
 from index.sqlite import ThreadConnections
 
@@ -37,6 +38,8 @@ CREATE TABLE IF NOT EXISTS chunk_tokens (chunk_id TEXT PRIMARY KEY, doc_id TEXT 
 CREATE INDEX IF NOT EXISTS chunk_tokens_doc ON chunk_tokens (doc_id);
 CREATE TABLE IF NOT EXISTS lexicon (doc_id TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (doc_id, term));
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+-- Whose report (index.identity.Identity as JSON); its own table so catalogs from before it open as they are.
+CREATE TABLE IF NOT EXISTS identities (doc_id TEXT PRIMARY KEY, record TEXT NOT NULL);
 INSERT OR IGNORE INTO state VALUES ('generation', 0);
 """
 
@@ -61,6 +64,7 @@ class Catalog:
                 (report.doc_id, report.title, report.source, report.content_hash,
                  json.dumps(report.metadata, ensure_ascii=False), json.dumps(report.years), time.time()),
             )
+            db.execute("INSERT INTO identities VALUES (?,?)", (report.doc_id, report.identity.to_json()))
             db.executemany(
                 "INSERT INTO paragraphs VALUES (?,?,?,?,?)",
                 [(p.doc_id, p.number, json.dumps(p.section, ensure_ascii=False), p.text, p.kind) for p in report.paragraphs],
@@ -84,7 +88,7 @@ class Catalog:
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
         existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
-        for table in ("paragraphs", "chunks", "chunk_tokens", "lexicon"):
+        for table in ("paragraphs", "chunks", "chunk_tokens", "lexicon", "identities"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return existed
 
@@ -101,7 +105,8 @@ class Catalog:
         generation, cached = self.generation(), self._reports
         if cached is None or cached[0] != generation:
             rows = self._connect().execute(
-                "SELECT doc_id, title, source, content_hash, metadata, years FROM reports ORDER BY doc_id"
+                "SELECT r.doc_id, title, source, content_hash, metadata, years, i.record FROM reports r "
+                "LEFT JOIN identities i ON i.doc_id = r.doc_id ORDER BY r.doc_id"
             ).fetchall()
             # Stored under the generation read before them: if an ingest landed in between, the
             # next call sees a newer generation and reads again.
@@ -124,7 +129,8 @@ class Catalog:
 
     def report(self, doc_id: str) -> Report | None:
         row = self._connect().execute(
-            "SELECT doc_id, title, source, content_hash, metadata, years FROM reports WHERE doc_id = ?", (doc_id,)
+            "SELECT r.doc_id, title, source, content_hash, metadata, years, i.record FROM reports r "
+            "LEFT JOIN identities i ON i.doc_id = r.doc_id WHERE r.doc_id = ?", (doc_id,)
         ).fetchone()
         if row is None:
             return None
@@ -157,5 +163,6 @@ class Catalog:
 
 
 def _report(row: tuple, paragraphs: tuple[Paragraph, ...] = ()) -> Report:
-    doc_id, title, source, digest, metadata, years = row
-    return Report(doc_id, title, source, digest, json.loads(metadata), tuple(json.loads(years)), paragraphs)
+    doc_id, title, source, digest, metadata, years, identity = row
+    return Report(doc_id, title, source, digest, json.loads(metadata), tuple(json.loads(years)), paragraphs,
+                  Identity.from_json(identity))

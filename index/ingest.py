@@ -17,6 +17,7 @@ from index.records import Chunk, Report
 from index.catalog import Catalog
 from index.chunking import chunk_report
 from index.embedding import Embedder
+from index.identity import Correction, corrected
 from index.lexical import Tokenizer, extract_terms
 from index.reading import read_report_lines
 from index.structure import parse_report
@@ -51,9 +52,14 @@ def _embed_missing(chunks: list[Chunk], have: set[str], vectors: VectorStore, em
     return len(missing)
 
 
-def read_report(path: Path, max_bytes: int) -> Report:
-    """A report file parsed under its stable id; nothing is written."""
-    return parse_report(read_report_lines(path, max_bytes=max_bytes), doc_id=doc_id_for(path), source=path.name)
+def read_report(path: Path, max_bytes: int, correction: Correction | None = None) -> Report:
+    """A report file parsed under its stable id, with staff's corrections of its identity; nothing is written."""
+    report = parse_report(read_report_lines(path, max_bytes=max_bytes), doc_id=doc_id_for(path), source=path.name)
+    if not correction:
+        return report
+    identity = corrected(report.identity, title=correction.title, place=correction.place, year=correction.year)
+    years = tuple(sorted({*report.years, *identity.reviewed_years, *identity.planned_years}))
+    return replace(report, identity=identity, title=identity.title or report.title, years=years)
 
 
 @dataclass(frozen=True)
@@ -64,22 +70,27 @@ class _Plan:
     replaces: bool
 
 
-def _plan(path: Path, catalog: Catalog, vectors: VectorStore, max_bytes: int) -> _Plan | IngestResult:
+def _plan(path: Path, catalog: Catalog, vectors: VectorStore, max_bytes: int,
+          correction: Correction | None) -> _Plan | IngestResult:
     """Read and chunk one file; an IngestResult when it is unchanged and nothing is to be done."""
-    report = read_report(path, max_bytes)
+    report = read_report(path, max_bytes, correction)
     doc_id = report.doc_id
     chunks = chunk_report(report)
     previous_hash = catalog.content_hash(doc_id)
     old_ids = vectors.ids(doc_id)
-    if previous_hash == report.content_hash and {c.chunk_id for c in chunks} <= old_ids:
+    stored = next((r for r in catalog.reports() if r.doc_id == doc_id), None)
+    same_identity = stored is not None and stored.identity == report.identity and stored.title == report.title
+    if previous_hash == report.content_hash and same_identity and {c.chunk_id for c in chunks} <= old_ids:
         return IngestResult(doc_id, report.title, "unchanged", len(report.paragraphs), len(chunks), 0)
     return _Plan(report, chunks, old_ids, previous_hash is not None)
 
 
 def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, embedder: Embedder, *,
                  max_bytes: int = 50 * 1024 * 1024, progress: Callable[[int, int], None] | None = None,
-                 errors: list[tuple[Path, Exception]] | None = None) -> list[IngestResult]:
-    """Ingest several files; all are read before anything is written.
+                 errors: list[tuple[Path, Exception]] | None = None,
+                 correction: Correction | None = None) -> list[IngestResult]:
+    """Ingest several files; all are read before anything is written. correction: staff's title, place
+    or year, for every file given (meant for one).
 
     A file that cannot be read raises before any write — or, when `errors` is given, is listed
     there and skipped. Every new chunk of every file is embedded in one stream (the embedder
@@ -90,7 +101,7 @@ def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, 
     results: dict[Path, IngestResult] = {}
     for path in dict.fromkeys(map(Path, paths)):  # the same file twice is one report
         try:
-            planned = _plan(path, catalog, vectors, max_bytes)
+            planned = _plan(path, catalog, vectors, max_bytes, correction)
         except (ReportError, OSError) as exc:
             if errors is None:
                 raise

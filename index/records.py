@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from index.identity import Identity
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -29,6 +31,7 @@ class Report:
     metadata: dict[str, str]
     years: tuple[int, ...]  # years the report speaks about (reviewed and planned)
     paragraphs: tuple[Paragraph, ...]
+    identity: Identity = Identity()  # whose report, of which year (index.identity)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from index.errors import EmptyReport
 from index.records import Paragraph, Report
+from index.identity import HEADER_LINES, Identity, read_identity, unspace
 from index.textnorm import YEAR, clean, to_simplified
 
 _CN_NUM = "一二三四五六七八九十百"
@@ -55,8 +56,15 @@ def heading_label(line: str, level: int) -> str:
     return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "…"
 
 
-def _metadata_label(value: str, dates_seen: int) -> str:
+def _metadata_label(value: str, dates_seen: int, identity: Identity, index_block: bool) -> str:
     simplified = to_simplified(clean(value))
+    if identity.title and unspace(simplified) == unspace(identity.title) or (
+            identity.kind and unspace(simplified) == identity.kind and not index_block):  # a 索引号 block's 分类 line
+        return "标题"
+    if identity.meeting and identity.meeting in unspace(simplified) or "人民代表大会" in simplified:
+        return "会议"
+    if identity.speaker and identity.speaker in unspace(simplified):
+        return "报告人"
     if _INDEX_NUMBER.match(simplified):
         return "索引号"
     if _DATE.match(simplified):
@@ -72,16 +80,17 @@ def _metadata_label(value: str, dates_seen: int) -> str:
     return "其他"
 
 
-def parse_metadata(header: Sequence[str]) -> dict[str, str]:
+def parse_metadata(header: Sequence[str], identity: Identity = Identity()) -> dict[str, str]:
     metadata: dict[str, str] = {}
     dates_seen = 0
+    index_block = any(_INDEX_NUMBER.match(to_simplified(clean(line.strip()))) for line in header)
     for line in header:
         line = line.strip()
         key_value = _KEY_VALUE.match(line)
         if key_value and not _DATE.match(clean(line)):
             key, value = to_simplified(key_value.group(1)), key_value.group(2).strip()
         else:
-            key, value = _metadata_label(line, dates_seen), line
+            key, value = _metadata_label(line, dates_seen, identity, index_block), line
         if key in ("成文日期", "发布日期"):
             dates_seen += 1
         if key in metadata:  # keep every value: a second unknown line must not overwrite the first
@@ -135,7 +144,13 @@ def parse_report(lines: Sequence[str], doc_id: str, source: str) -> Report:
     if not lines:
         raise EmptyReport(f"报告没有文字内容：{source}")
     header, body = _split_header(lines)
-    metadata = parse_metadata(header)
+    first_part = next((i for i, line in enumerate(lines) if heading_level(line) == 1), len(lines))
+    part_lines = [line for line in lines if heading_level(line) == 1]
+    years = report_years(parse_metadata(header), part_lines, body)
+    # The title, date and speaker lines open the report, before its first part ("——2025年1月…" is no lead-in).
+    identity = read_identity(lines[: min(first_part, HEADER_LINES)], parse_metadata(header), body, years, source)
+    years = tuple(sorted({*years, *identity.reviewed_years, *identity.planned_years}))
+    metadata = parse_metadata(header, identity)
     paragraphs: list[Paragraph] = []
     if metadata:
         meta_text = "；".join(f"{k}：{v}" for k, v in metadata.items())
@@ -154,10 +169,11 @@ def parse_report(lines: Sequence[str], doc_id: str, source: str) -> Report:
         paragraphs.append(Paragraph(doc_id, len(paragraphs) + 1, section, line, kind=kind))
     return Report(
         doc_id=doc_id,
-        title=_title(metadata, part_headings, source),
+        title=identity.title or _title(metadata, part_headings, source),
         source=source,
         content_hash=content_hash(lines),
         metadata=metadata,
-        years=report_years(metadata, part_headings, body),
+        years=years,
         paragraphs=tuple(paragraphs),
+        identity=identity,
     )

@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 import numpy as np
 
 from index.errors import GovQAError, StoreUnavailable
+from index.identity import Identity
 from index.records import Chunk, Paragraph, Report
 
 _BATCH = 1000  # Chroma caps the size of one add/delete call
@@ -151,7 +152,8 @@ class VectorStore:
         records = [{**asdict(r), "paragraphs": [asdict(p) for p in r.paragraphs]} for r in reports]
         self.report_collection.upsert(ids=[r.doc_id for r in reports], embeddings=[[0.0]] * len(reports),
                                       documents=[json.dumps(record, ensure_ascii=False) for record in records],
-                                      metadatas=[{"content_hash": r.content_hash} for r in reports])
+                                      metadatas=[{"content_hash": r.content_hash, "title": r.title, "place": r.identity.place,
+                                                  "year": r.identity.year or 0} for r in reports])
 
     @_retrying
     def stored_report_hashes(self) -> dict[str, str]:
@@ -178,4 +180,5 @@ class VectorStore:
 def _report_from_json(document: str) -> Report:
     record = json.loads(document)
     paragraphs = tuple(Paragraph(**{**p, "section": tuple(p["section"])}) for p in record.pop("paragraphs"))
-    return Report(**{**record, "years": tuple(record["years"]), "paragraphs": paragraphs})
+    identity = Identity.from_json(json.dumps(record.pop("identity", {}), ensure_ascii=False))
+    return Report(**{**record, "years": tuple(record["years"]), "paragraphs": paragraphs, "identity": identity})

@@ -49,7 +49,7 @@ INTERNAL_ERROR = "内部错误，请稍后重试。"
 
 
 class AssistantLike(StaffAssistant, Protocol):
-    def ask(self, question: str, history: Sequence[dict] | None = None) -> Answer: ...
+    def ask(self, question: str, history: Sequence[dict] | None = None, *, scope: Scope | None = None) -> Answer: ...
 
     def report(self, doc_id: str) -> Report | None: ...
 
@@ -114,11 +114,11 @@ def respond(assistant: AssistantLike, question: str, turns: list[Turn], script: 
 
 
 def api_ask(assistant: AssistantLike, question: str, history: list[dict] | None = None,
-            admit: Callable[[], None] | None = None) -> dict:
+            admit: Callable[[], None] | None = None, scope: Scope | None = None) -> dict:
     try:
         if admit is not None:
             admit()
-        return assistant.ask(question, history or None).to_json()
+        return assistant.ask(question, history or None, scope=scope).to_json()
     except GovQAError as exc:
         raise gr.Error(str(exc)) from exc
 
@@ -265,9 +265,12 @@ def _admission(limiter: RateLimiter | None, request: gr.Request | None) -> Calla
 
 def _api(assistant: AssistantLike, gate: StaffGate, limiter: RateLimiter | None = None) -> None:
     # Typed functions, not partials: gr.api derives each endpoint's schema from these hints.
-    def ask(question: str, history: list[dict] | None = None, request: gr.Request = None) -> dict:
-        """回答关于已索引报告的问题。history：此前的对话 [{role, content}]。返回答案、引用与检索结果。"""
-        return api_ask(assistant, question, history, admit=_admission(limiter, request))
+    def ask(question: str, history: list[dict] | None = None, report: str | None = None, place: str | None = None,
+            year: int | None = None, request: gr.Request = None) -> dict:
+        """回答关于已索引报告的问题。history：此前的对话 [{role, content}]；report/place/year：只在这份报告、
+        这个政府或这一年的报告中查找。返回答案、引用（含报告标题、地方、年份）与检索结果。"""
+        scope = Scope(report or None, place or None, int(year) if year else None)
+        return api_ask(assistant, question, history, admit=_admission(limiter, request), scope=scope)
 
     gr.api(ask, api_name="ask")
     if gate.enabled:

@@ -24,6 +24,7 @@ _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}$")
 TOP_PARAGRAPHS = 5
 RANK_WEIGHT = 0.45  # the fused retrieval rank is the strongest single signal (measured on the dev set)
 MIN_SENTENCE_CHARS = 8
+YEAR_SWAP_RATIO = 0.7  # the list runner-up ratio of select(): a sentence this close could have been chosen
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,32 @@ def score_sentences(question: Question, hits: Sequence[Hit], lexical: Vocabulary
     return sorted(evidence, key=lambda e: -e.score)
 
 
+def _of_the_year_asked(evidence: Sequence[Evidence], years: Sequence[int]) -> Sequence[Evidence]:
+    """A question about one year is answered by sentences of that year (naming it, or in its section):
+    a 2025 target beside the 2024 result it was asked for is another year's figure, so it goes when
+    any sentence of the year asked is there."""
+    if len(years) != 1:
+        return evidence
+    year = years[0]
+
+    def of_year(e: Evidence) -> bool | None:
+        named = {int(y) for y in YEAR.findall(normalize(e.sentence))}
+        if year in named or (not named and e.section_year == year):
+            return True
+        return False if named or e.section_year is not None else None
+
+    verdicts = [of_year(e) for e in evidence]
+    kept = [e for e, fits in zip(evidence, verdicts) if fits is not False]
+    # Only a close contender of the year asked replaces the best: a weak one would answer from a sentence
+    # that merely sits in the right section; left as it is, the verdict refuses the other year's figure.
+    if True not in verdicts or kept[0].score < YEAR_SWAP_RATIO * evidence[0].score:
+        return evidence
+    return kept
+
+
 def select(evidence: Sequence[Evidence], question: Question, max_sentences: int = 3) -> list[Evidence]:
     """The best sentence, plus close runners-up that add something (more for list questions)."""
+    evidence = _of_the_year_asked(evidence, question.years)
     if not evidence:
         return []
     best = evidence[0]

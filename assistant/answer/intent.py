@@ -15,6 +15,13 @@ _WHEN = re.compile(r"什么时候|哪一年|哪年|何时|几月|哪一天|哪�
 _LIST = re.compile(r"哪些|哪几|有什么|有哪|包括|分别|各是|几个方面|几方面")
 _OUTLINE_ASK = re.compile(r"哪几个方面|几个方面|哪些方面|哪.个方面|哪几部分|几部分|几大部分|哪.大部分|分为哪|分成哪|结构|框架|目录|提纲")
 _DOCUMENT_WORDS = re.compile(r"报告|文件|回顾|目标任务|总结|规划|部分")
+# Who gave the report, when, at which meeting: answered from the report's identity (index.identity).
+_ABOUT_REPORT = re.compile(r"谁作|谁做|谁讲|由谁|谁代表|报告人|作报告的|哪位|哪次会议|什么会议|哪个会议|哪一次会议|在哪.{0,4}会|"
+                           r"哪天作|什么时候作|何时作|哪天发布|什么时候发布|何时发布|发布时间|发布日期|成文日期|文号|发布机构|哪个单位发布")
+# How to get a service done (居住证、社保卡、公积金): reports review and plan government work, they hold no
+# procedures; such questions are sent to the service hotline instead of being answered with a near miss.
+_PROCEDURE = re.compile(r"(?:怎么|怎样|如何|在哪里?|去哪里?|到哪里?)[^，。？?]{0,4}?(?:办理|办|申请|补办|提取|缴纳|交|查询|预约|领取|报名|注册|开具|挂号)|"
+                        r"办理流程|办事流程|需要(?:哪些|什么)材料|(?:电话|热线)是多少|天气")
 PROMISED = re.compile(r"承诺|许诺|答应|说要|说过要|说好|讲要|表示要")
 DONE_ASKED = re.compile(r"了吗|了没有?|完成情况|兑现|落实情况|进展如何|做到了|达成|实现了吗")
 PLANNED = re.compile(r"计划|目标|打算|要")
@@ -30,6 +37,8 @@ class Intent:
     wants_time: bool  # "when": the answer must carry a date
     wants_list: bool  # "which ones": several sentences may answer
     wants_outline: bool  # the report's own structure ("分为哪几部分")
+    about_report: bool  # who gave the report, when, at which meeting: its identity answers
+    asks_procedure: bool  # how to get a service done: no report says, the hotline does
     about_promise: bool  # what was promised (承诺/说要), or whether a plan was done: the ledger answers
     asks_status: bool  # "…了吗" about a plan: the ledger says how it went
 
@@ -37,14 +46,16 @@ class Intent:
 def classify(typed: str, focus: str, search: str) -> Intent:
     """typed: as the user typed it; focus: what the answer must address; search: the whole resolved
     question (see question.prepare). A promise is asked in the user's own words, not the merged follow-up."""
-    own, resolved = normalize(typed), normalize(search)
+    own, resolved, asked = normalize(typed), normalize(search), normalize(focus)  # Traditional input too
     promised = bool(PROMISED.search(own))
     asks_status = bool(DONE_ASKED.search(own)) and bool(PLANNED.search(own) or promised)
     return Intent(
-        wants_number=bool(_QUANTITY.search(focus)),
-        wants_time=bool(_WHEN.search(focus)),
-        wants_list=bool(_LIST.search(focus)),
+        wants_number=bool(_QUANTITY.search(asked)),
+        wants_time=bool(_WHEN.search(asked)),
+        wants_list=bool(_LIST.search(asked)),
         wants_outline=bool(_OUTLINE_ASK.search(resolved) and _DOCUMENT_WORDS.search(resolved)),
+        about_report=bool(_ABOUT_REPORT.search(own)),
+        asks_procedure=bool(_PROCEDURE.search(own)),
         about_promise=promised or asks_status,
         asks_status=asks_status,
     )

@@ -1,4 +1,9 @@
-"""One question → one answer: prepare the question, pick one route, run its steps.
+"""One question → one answer: find the reports it is about, prepare it, pick one route, run its steps.
+
+Scope first (assistant.answer.scope): the government and year the question names, or the scope chosen.
+When several reports could answer, the answer comes from the one with the best evidence, says which
+(据《…》), and lists the others that also speak to it (Answer.also_in) — figures of different governments
+or years are never mixed in one answer.
 
 Routes, picked from the Intent before anything is searched:
 - ledger: a question about what was promised (and, unscoped, the ledger has matching rows);
@@ -10,24 +15,32 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import evidence, outline, verdict
 from assistant.answer.extractive import citation_for, compose
-from assistant.answer.question import Question, prepare
+from assistant.answer.question import Question, prepare, without_names
+from assistant.answer.scope import Routing, Scope, route
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.ledger.chat import answer_from_ledger
 from assistant.records import Answer, Citation
-from index.records import Hit, Report
+from index.records import Chunk, Hit, Report
 from index.retrieval import Snapshot
-from index.textnorm import in_script_of
+from index.textnorm import in_script_of, normalize
 
 if TYPE_CHECKING:
     from assistant.answer.generative import GenerativeAnswerer
     from assistant.ledger.store import Ledger
 
 RELATED_ON_REFUSAL = 3
+PROCEDURE_REFUSAL = ("报告中没有提到：政府工作报告讲的是一年的工作回顾和计划，不含具体办事流程。"
+                     "办理业务请咨询 12345 政务服务便民热线或当地政务服务中心。")
+IDENTITY_PARAGRAPHS = 6  # the title, date, meeting and speaker lines open a report
+ALSO_IN_MAX = 3  # other reports named under an answer
+# Another report "also speaks to" the question when its best sentence covers this share of the question's
+# words (the verdict's own bar for answering, assistant.answer.verdict.Thresholds.min_coverage, plus margin).
+ALSO_IN_MIN_COVERAGE = 0.6
 
 
 class Retriever(Protocol):
@@ -49,6 +62,7 @@ class Found:
     """What the search route found for one question, and the verdict on it."""
 
     hits: list[Hit]
+    scored: list[evidence.Evidence]  # every sentence of the top paragraphs, best first
     chosen: list[evidence.Evidence]
     verdict: verdict.Verdict
     titles: Mapping[str, str]
@@ -64,23 +78,52 @@ class AnswerPipeline:
         self.k_hits, self.max_question_chars = k_hits, max_question_chars
 
     def ask(self, question: str, history: Sequence[dict] | None = None,
-            doc_ids: Sequence[str] | None = None) -> Answer:
+            doc_ids: Sequence[str] | None = None, scope: Scope | None = None) -> Answer:
+        """doc_ids: a hard filter (benchmarks, tests); scope: what the user chose (report, place, year)."""
         started = time.perf_counter()
-        reports = [r for r in self.reports.reports() if not doc_ids or r.doc_id in doc_ids]
+        every = self.reports.reports()
+        reports = [r for r in every if not doc_ids or r.doc_id in doc_ids]
         if not reports:
             raise IndexMissing("还没有导入任何报告：请先运行 govqa ingest 导入报告。")
-        prepared = self._prepare(question, history, reports)
-        if prepared.intent.about_promise and not doc_ids:
+        scope = scope or Scope()
+        earlier = [t.get("content", "") for t in reversed(history or []) if isinstance(t, dict) and t.get("role") == "user"]
+        snapshot = self.snapshot()
+        routing = route(question, scope, reports, context=[c for c in earlier if isinstance(c, str)],
+                        corpus_uses=snapshot.vocabulary(doc_ids).knows)
+        prepared = without_names(self._prepare(question, history, routing), routing.named)
+        if routing.refusal:
+            return _answer(question, False, in_script_of(question, f"报告中没有提到：{routing.refusal}"), (), (), started)
+        if prepared.intent.asks_procedure:
+            return _answer(question, False, in_script_of(question, PROCEDURE_REFUSAL), (), (), started)
+        if prepared.intent.about_promise and not doc_ids and scope.empty:
             from_ledger = answer_from_ledger(prepared.typed, prepared.intent.asks_status, self.ledger)
             if from_ledger is not None:
                 return _answer(question, True, from_ledger.text, from_ledger.citations, (), started)
-        found = self._search(prepared, doc_ids, reports)
+        in_scope = {r.doc_id: r for r in reports if r.doc_id in routing.doc_ids}
+        if prepared.intent.about_report and (answer := self._identity(question, list(in_scope.values()), started)):
+            return _named(answer, in_scope, ())
+        found = self._search(prepared, _filter(routing, len(every)), list(in_scope.values()))
+        found, also_in = self._one_report(prepared, found, in_scope)
         if prepared.intent.wants_outline and (answer := self._outline(question, found, started)):
-            return answer
-        return self._from_search(question, prepared, found, started)
+            return _named(answer, in_scope, also_in)
+        return _named(self._from_search(question, prepared, found, started), in_scope, also_in)
 
-    def _prepare(self, question: str, history: Sequence[dict] | None, reports: Sequence[Report]) -> Question:
-        plan_year = _plan_year(reports)
+    def _one_report(self, prepared: Question, found: Found, in_scope: Mapping[str, Report]) -> tuple[Found, tuple[str, ...]]:
+        """Evidence from several reports: keep the report with the best sentence, searched on its own, and
+        name the others whose best sentence covers the question well."""
+        docs = list(dict.fromkeys(found.hits[e.hit_rank].chunk.doc_id for e in found.scored))
+        if len(docs) <= 1:
+            return found, ()
+        best = docs[0]
+        others = []
+        for doc_id in docs[1:]:
+            coverage = max(e.coverage for e in found.scored if found.hits[e.hit_rank].chunk.doc_id == doc_id)
+            if coverage >= ALSO_IN_MIN_COVERAGE and doc_id in in_scope:
+                others.append(in_scope[doc_id].title)
+        return self._search(prepared, [best], [in_scope[best]]), tuple(others[:ALSO_IN_MAX])
+
+    def _prepare(self, question: str, history: Sequence[dict] | None, routing: Routing) -> Question:
+        plan_year = routing.plan_year
         prepared = prepare(question, history, self.max_question_chars, plan_year)
         generator = self.generator()
         if generator is not None and history and prepared.search == prepared.typed:
@@ -92,10 +135,29 @@ class AnswerPipeline:
         snapshot = self.snapshot()  # one index state for the whole answer
         hits = self.retriever.search(prepared.search, k=self.k_hits, doc_ids=doc_ids, snapshot=snapshot)
         vocabulary = snapshot.vocabulary(doc_ids)
-        chosen = evidence.select(evidence.score_sentences(prepared, hits, vocabulary), prepared)
+        scored = evidence.score_sentences(prepared, hits, vocabulary)
+        chosen = evidence.select(scored, prepared)
         years = {y for r in reports for y in (*r.years, *snapshot.years_named.get(r.doc_id, ()))}
         judged = verdict.judge(prepared, chosen, vocabulary, years)
-        return Found(hits, chosen, judged, {r.doc_id: r.title for r in reports})
+        return Found(hits, scored, chosen, judged, {r.doc_id: r.title for r in reports})
+
+    def _identity(self, question: str, reports: Sequence[Report], started: float) -> Answer | None:
+        """Who gave the report, when, at which meeting: the opening line that says so, quoted and cited.
+        Several reports in scope: the newest (a named year has already narrowed the scope to its report)."""
+        newest = max(reports, key=lambda r: (r.identity.year or 0, r.doc_id), default=None)
+        report = self.reports.report(newest.doc_id) if newest and newest.identity.place else None
+        if report is None:
+            return None
+        facts = [f for f in (report.identity.speaker, report.identity.meeting, report.identity.date[:4]) if f]
+        opening = report.paragraphs[:IDENTITY_PARAGRAPHS]
+        paragraph = next((p for fact in facts for p in opening if fact in normalize(p.text)), None)
+        if paragraph is None:
+            return None
+        hit = Hit(Chunk(f"identity:{report.doc_id}:{paragraph.number}", report.doc_id, paragraph.number,
+                        paragraph.section, paragraph.text, normalize(paragraph.text)), 1.0, paragraph.text)
+        text, citations = compose(question, [evidence.Evidence(0, 0, paragraph.text, 1.0, 1.0, False, None)],
+                                  [hit], {report.doc_id: report.title})
+        return _answer(question, True, text, citations, [hit], started)
 
     def _outline(self, question: str, found: Found, started: float) -> Answer | None:
         """The headings of the top hit's report (or of the part the question names); None when it has none."""
@@ -132,10 +194,22 @@ class AnswerPipeline:
         return _answer(question, True, text, citations, found.hits, started, notice)
 
 
-def _plan_year(reports: Sequence[Report]) -> int | None:
-    """今年 in the newest report's frame: the last year it speaks about."""
-    years = [r.years[-1] for r in reports if r.years]
-    return max(years) if years else None
+def _filter(routing: Routing, indexed: int) -> list[str] | None:
+    """The doc_ids to search, or None when the routing kept every indexed report (the unfiltered path)."""
+    return None if len(routing.doc_ids) == indexed else list(routing.doc_ids)
+
+
+def _named(answer: Answer, reports: Mapping[str, Report], also_in: tuple[str, ...]) -> Answer:
+    """The answer says whose report it quotes (据《…》：), and each citation carries its report's place and year."""
+    citations = tuple(replace(c, place=reports[c.doc_id].identity.place, year=reports[c.doc_id].identity.year)
+                      if c.doc_id in reports else c for c in answer.citations)
+    if not answer.answered:
+        return replace(answer, citations=citations)
+    cited = list(dict.fromkeys(c.doc_id for c in citations if c.doc_id in reports))
+    text = answer.text
+    if len(cited) == 1 and not text.startswith("据《"):
+        text = in_script_of(answer.question, f"据《{reports[cited[0]].title}》：") + text
+    return replace(answer, text=text, citations=citations, also_in=also_in)
 
 
 def _refusal(question: str, reason: str, found: Found, started: float, notice: str) -> Answer:

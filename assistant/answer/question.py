@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.intent import Intent, classify, is_followup
 from assistant.errors import InvalidQuestion
@@ -79,10 +79,12 @@ def resolve_followup(text: str, history: Sequence[dict] | None) -> str:
 
 def prepare(text: str | None, history: Sequence[dict] | None, max_chars: int, plan_year: int | None) -> Question:
     typed = validate(text, max_chars)
+    # Only the user's own turns are followed up; the assistant's answers (long, or all citations) are not
+    # questions and must not be validated as such.
     history = [
-        {"role": turn.get("role"), "content": resolve_time_words(validate(turn.get("content"), max_chars * 4), plan_year)}
+        {"role": "user", "content": resolve_time_words(validate(turn.get("content"), max_chars * 4), plan_year)}
         for turn in (history or [])
-        if isinstance(turn, dict) and turn.get("content")
+        if isinstance(turn, dict) and turn.get("role") == "user" and turn.get("content")
     ]
     explicit = resolve_time_words(typed, plan_year)
     search = resolve_followup(explicit, history)
@@ -91,3 +93,18 @@ def prepare(text: str | None, history: Sequence[dict] | None, max_chars: int, pl
         focus = followup_focus(explicit)
     return Question(typed=typed, search=search, focus=focus, years=years_named(search),
                     intent=classify(typed, focus, search))
+
+
+def without_names(question: Question, names: Sequence[str]) -> Question:
+    """The question with the government it named taken out of what is searched and scored: once the
+    search is scoped to that government, its name only matches title and header lines ("2025年安徽省
+    政府工作报告") and sentences about other places it names."""
+    def strip(text: str) -> str:
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, "")
+        return text
+
+    search, focus = strip(question.search), strip(question.focus)
+    if not (_HAS_CONTENT.search(search) and _HAS_CONTENT.search(focus)):
+        return question
+    return replace(question, search=search, focus=focus)

@@ -27,10 +27,20 @@ def _fail(exc: Exception) -> None:
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="报告文件（TXT、DOCX、PDF、HTML）")]) -> None:
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件（TXT、DOCX、PDF、HTML）")],
+    title: Annotated[Optional[str], typer.Option("--title", help="更正报告标题（用于单个文件）")] = None,
+    place: Annotated[Optional[str], typer.Option("--place", help="更正发布报告的政府（地名，如 海拉尔区）")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="更正报告年份（报告所规划的年份）")] = None,
+) -> None:
     """导入报告：解析、分段、向量化并写入索引。同一文件再次导入只更新变化的部分。"""
     from tqdm import tqdm
 
+    from index.identity import Correction
+
+    correction = Correction(title, place, year)
+    if correction and len(paths) > 1:
+        _fail(GovQAError("--title/--place/--year 只能用于单个文件"))
     assistant = _assistant()
     errors: list[tuple[Path, Exception]] = []
     with tqdm(desc="向量化", unit="块", leave=False) as bar:
@@ -41,7 +51,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="报告文件（TXT�
             bar.refresh()
 
         try:
-            results = assistant.ingest(paths, progress=progress, errors=errors)
+            results = assistant.ingest(paths, progress=progress, errors=errors, correction=correction)
         except GovQAError as exc:
             _fail(exc)
     for path, exc in errors:
@@ -58,13 +68,18 @@ def ask(
     question: Annotated[str, typer.Argument(help="问题")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     history: Annotated[Optional[Path], typer.Option(help="JSON 文件：此前的对话 [{role, content}]")] = None,
+    report: Annotated[Optional[str], typer.Option("--report", help="只在这份报告中查找（报告编号，见 govqa reports）")] = None,
+    place: Annotated[Optional[str], typer.Option("--place", help="只在这个政府的报告中查找（如 安徽、海拉尔区）")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="只在这一年的报告中查找")] = None,
 ) -> None:
     """提问：给出答案和引用的原文段落。"""
+    from assistant.answer.scope import Scope
+
     try:
         assistant = _assistant()
         assistant.ensure_index()
         turns = json.loads(history.read_text("utf-8")) if history else None
-        answer = assistant.ask(question, turns)
+        answer = assistant.ask(question, turns, scope=Scope(report, place, year))
     except GovQAError as exc:
         _fail(exc)
     if as_json:
@@ -75,14 +90,22 @@ def ask(
         typer.echo(f"（{answer.notice}）")
     for c in answer.citations or answer.related:
         typer.echo(f"\n[{c.n}] {c.doc_title} › {c.section} › 第{c.paragraph}段\n    {c.quote or c.text[:120]}")
+    if answer.also_in:
+        typer.echo(f"\n其他也谈到这个问题的报告：{'、'.join(f'《{t}》' for t in answer.also_in)}")
 
 
 @app.command()
 def reports() -> None:
     """列出已导入的报告。"""
     for report in _assistant().reports():
+        i = report.identity
         years = "、".join(map(str, report.years))
-        typer.echo(f"{report.doc_id}\t{report.title}\t年份：{years}\t来源：{report.source}")
+        who = "\t".join(part for part in (
+            f"政府：{i.government}（{i.level}）" if i.place else "政府：未识别",
+            f"类别：{i.kind}" if i.kind else "", f"日期：{i.date}" if i.date else "",
+            f"报告人：{i.speaker}" if i.speaker else "", f"会议：{i.meeting}" if i.meeting else "",
+            f"文号：{i.doc_number}" if i.doc_number else "") if part)
+        typer.echo(f"{report.doc_id}\t{report.title}\t{who}\t年份：{years}\t来源：{report.source}")
 
 
 @app.command()
@@ -114,13 +137,14 @@ def evaluate(
     retriever: Annotated[str, typer.Option(help="ours 或 naive")] = "ours",
     compare: Annotated[bool, typer.Option("--compare", help="ours 与 naive 并排对比")] = False,
     gate: Annotated[bool, typer.Option("--gate", help="低于质量门槛时以非零状态退出")] = False,
+    reports: Annotated[Optional[list[Path]], typer.Option("--reports", help="与示例报告一起导入临时索引的报告文件或文件夹（可多次给出）")] = None,
 ) -> None:
     """评测：在问题集上计算检索、答案、拒答指标，写出 metrics.json 和报告。"""
     from eval.gate import check_gate
     from eval.harness import evaluate as run, format_table
 
     try:
-        results = run(questions, out, retriever="compare" if compare else retriever)
+        results = run(questions, out, retriever="compare" if compare else retriever, reports=reports or ())
     except GovQAError as exc:
         _fail(exc)
     typer.echo(format_table(results))

@@ -32,7 +32,8 @@ def test_record_keeps_question_answer_citations_and_time(store: FeedbackStore) -
     (row,) = store.rows()
     assert row.id == row_id and row.question == "2022年GDP是多少？" and row.answer == "GDP58亿元[1]。"
     assert row.answered and row.rating == 1 and row.comment == "很好" and row.history == HISTORY
-    assert row.citations == [{"n": 1, "doc_id": "kd", "doc_title": "坎墩街道报告", "section": "一、回顾",
+    assert row.citations == [{"n": 1, "doc_id": "kd", "doc_title": "坎墩街道报告", "report_title": "坎墩街道报告",
+                              "place": "", "year": None, "section": "一、回顾",
                               "paragraph": 5, "quote": "GDP58亿元。", "text": "全年GDP58亿元。"}]
     assert row.created_at.endswith("+00:00")
     assert store.path == store.path.parent / FEEDBACK_FILE

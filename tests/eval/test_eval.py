@@ -12,6 +12,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.records import Answer, Citation
 from assistant.settings import PROJECT_ROOT
 from index.records import Chunk, Hit
+from index.structure import parse_report
 from eval.gate import GATE, check_gate
 from eval.harness import format_table, load_questions, run_eval
 from eval.naive import CHUNK_SIZE, NaiveRetriever
@@ -71,7 +72,7 @@ class FakeAssistant:
     def __init__(self) -> None:
         self.asked: list[tuple[str, object]] = []
 
-    def ask(self, text: str, history=None) -> Answer:
+    def ask(self, text: str, history=None, *, scope=None) -> Answer:
         self.asked.append((text, history))
         return ANSWERS[text]
 
@@ -87,7 +88,7 @@ def test_metrics_exact(evaluated) -> None:
     assert [text for text, _ in fake.asked] == [q["question"] for q in QUESTIONS]
     assert metrics["questions"] == 5
     assert metrics["retrieval"] == {"hit@1": 0.3333, "hit@3": 0.6667, "hit@5": 0.6667, "mrr@10": 0.5}
-    assert metrics["answer"] == {"fact_accuracy": 0.3333, "citation_hit": 0.3333}
+    assert metrics["answer"] == {"fact_accuracy": 0.3333, "citation_hit": 0.3333, "names_source": 0.0}
     assert metrics["refusal"] == {"unanswerable_refused": 0.5, "answerable_answered": 0.6667}
     assert metrics["latency_ms"] == {"p50": 30.0, "p95": 50.0}
 
@@ -97,7 +98,7 @@ def test_metrics_by_kind(evaluated) -> None:
     assert set(by_kind) == {"figure", "paraphrase", "unanswerable"}
     assert by_kind["figure"]["questions"] == 2
     assert by_kind["figure"]["retrieval"] == {"hit@1": 0.5, "hit@3": 1.0, "hit@5": 1.0, "mrr@10": 0.75}
-    assert by_kind["figure"]["answer"] == {"fact_accuracy": 0.5, "citation_hit": 0.5}
+    assert by_kind["figure"]["answer"] == {"fact_accuracy": 0.5, "citation_hit": 0.5, "names_source": 0.0}
     assert by_kind["paraphrase"]["refusal"]["answerable_answered"] == 0.0
     # a kind without answerable questions has no retrieval or answer metrics, rather than a fake 0
     assert by_kind["unanswerable"]["retrieval"]["hit@1"] is None
@@ -116,7 +117,7 @@ def test_files_written(evaluated) -> None:
     written = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert set(written) == METRICS_KEYS
     assert set(written["retrieval"]) == {"hit@1", "hit@3", "hit@5", "mrr@10"}
-    assert set(written["answer"]) == {"fact_accuracy", "citation_hit"}
+    assert set(written["answer"]) == {"fact_accuracy", "citation_hit", "names_source"}
     assert set(written["refusal"]) == {"unanswerable_refused", "answerable_answered"}
     assert set(written["latency_ms"]) == {"p50", "p95"}
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -194,7 +195,8 @@ class CharEmbeddings(Embeddings):
 
 
 def test_naive_retriever_returns_splits_as_hits(tmp_path: Path) -> None:
-    retriever = NaiveRetriever([SAMPLE_REPORT], CharEmbeddings(), tmp_path)
+    report = parse_report(read_report_lines(SAMPLE_REPORT), doc_id_for(SAMPLE_REPORT), SAMPLE_REPORT.name)
+    retriever = NaiveRetriever([report], CharEmbeddings(), tmp_path)
     hits = retriever.search("坎墩街道地区生产总值", k=3)
     assert len(hits) == 3
     for h in hits:

@@ -64,11 +64,13 @@ class FakeAssistant:
     def __init__(self, *results: Answer | Exception) -> None:
         self.results = list(results)
         self.calls: list[tuple[str, list[dict] | None]] = []
+        self.scopes: list = []
         self.ingested: list[Path] = []
         self.deleted: list[str] = []
 
-    def ask(self, question: str, history: Sequence[dict] | None = None) -> Answer:
+    def ask(self, question: str, history: Sequence[dict] | None = None, *, scope=None) -> Answer:
         self.calls.append((question, list(history) if history is not None else None))
+        self.scopes.append(scope)
         result = self.results.pop(0)
         if isinstance(result, Exception):
             raise result
@@ -352,7 +354,7 @@ def test_app_without_staff_password_has_no_staff_tab_or_endpoint() -> None:
     app = build_app(FakeAssistant())
     endpoints = app.get_api_info()["named_endpoints"]
     assert list(endpoints) == ["/ask"]  # the UI plumbing stays private
-    assert [p["parameter_name"] for p in endpoints["/ask"]["parameters"]] == ["question", "history"]
+    assert [p["parameter_name"] for p in endpoints["/ask"]["parameters"]] == ["question", "history", "report", "place", "year"]
     assert [t.label for t in _blocks(app, gr.Tab)] == ["问答", "报告原文"]
     assert not _blocks(app, gr.File)
     assert all(chatbot.sanitize_html for chatbot in _blocks(app, gr.Chatbot))

@@ -1,0 +1,128 @@
+"""Chinese administrative divisions: which government a name means, at what level, inside which others.
+
+The gazetteer is jionlp's china_location dictionary (province → city → county → town, with official
+aliases such as 内蒙古, 海拉尔), loaded once on first use. It finds the issuing government in a report's
+title or header, and the places a question names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+NATIONAL = "国家"
+LEVELS = (NATIONAL, "省", "市", "区县", "乡镇街道")  # 国务院 · 省/自治区/直辖市 · 市/州/盟 · 区/县/旗 · 乡/镇/街道
+# The State Council's report speaks for the whole country; questions say so with these words.
+NATIONAL_NAMES = ("国务院", "全国", "中央政府", "国家")
+NATIONAL_PLACE = "全国"
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# A short name must be this long to be looked for in free text (二字 aliases such as 海拉尔, 安徽).
+MIN_ALIAS_CHARS = 2
+# Generic county/town names that are words in any report ("城区", "新区"): never matched as short aliases.
+_GENERIC = frozenset("城区 郊区 新区 开发区 市辖区 矿区 东区 西区 南区 北区 中区 高新区".split())
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # official full name: 安徽省, 海拉尔区, 坎墩街道; 全国 for the State Council
+    level: str  # one of LEVELS
+    parents: tuple[str, ...] = ()  # enclosing divisions' full names, widest first
+    aliases: tuple[str, ...] = ()  # short forms: 安徽, 内蒙古, 海拉尔
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def short(self) -> str:
+        """The name people say: 安徽, 内蒙古, 海拉尔区 (a county keeps its suffix when its alias is missing)."""
+        return self.aliases[0] if self.aliases else self.name
+
+    def within(self, other: Place) -> bool:
+        return other.name in self.parents
+
+
+NATIONAL_GOVERNMENT = Place(NATIONAL_PLACE, NATIONAL, (), tuple(n for n in NATIONAL_NAMES if n != NATIONAL_PLACE))
+
+
+class Gazetteer:
+    """Every division by each of its names. A name may mean several places (东山街道 is in many
+    cities); the caller disambiguates with the context (a parent named nearby)."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.places = places
+        self._by_name: dict[str, list[Place]] = {}
+        for place in places:
+            for name in place.names:
+                self._by_name.setdefault(name, []).append(place)
+        self._longest = max((len(n) for n in self._by_name), default=0)
+
+    def lookup(self, name: str) -> list[Place]:
+        return list(self._by_name.get(name, ()))
+
+    def mentions(self, text: str, *, towns: bool = True) -> Iterator[tuple[int, int, Place]]:
+        """(start, end, place) for every division named in text, longest names first, not overlapping."""
+        taken = [False] * len(text)
+        for size in range(min(self._longest, len(text)), MIN_ALIAS_CHARS - 1, -1):
+            for start in range(len(text) - size + 1):
+                if any(taken[start : start + size]):
+                    continue
+                found = [p for p in self._by_name.get(text[start : start + size], ())
+                         if towns or p.level != "乡镇街道"]
+                if found:
+                    taken[start : start + size] = [True] * size
+                    for place in found:
+                        yield start, start + size, place
+
+
+def level_of(name: str, depth: int) -> str:
+    """depth: 0 province, 1 city, 2 county, 3 town (jionlp's tree); 直辖市 are provinces."""
+    if depth == 0 or name in _MUNICIPALITIES:
+        return "省"
+    return LEVELS[min(depth + 1, 4)]
+
+
+def _aliases(alias: object, name: str) -> tuple[str, ...]:
+    found = alias if isinstance(alias, list) else [alias] if alias else []
+    return tuple(a for a in dict.fromkeys(found)
+                 if isinstance(a, str) and len(a) >= MIN_ALIAS_CHARS and a != name and a not in _GENERIC)
+
+
+_TOWN_SUFFIX = re.compile(r"(街道|镇|乡)$")
+
+
+def _walk(tree: dict, parents: tuple[str, ...], depth: int) -> Iterator[Place]:
+    for name, node in tree.items():
+        if name.startswith("_"):
+            continue
+        if depth == 3:  # towns: only 街道/镇/乡 are governments that give reports (not farms, parks)
+            # Their short forms (人民, 东山) are everyday words: only the full name is looked for.
+            if _TOWN_SUFFIX.search(name) and _TOWN_SUFFIX.sub("", name):
+                yield Place(name, "乡镇街道", parents)
+            continue
+        if not isinstance(node, dict) or (parents and name == parents[-1]):  # 上海市 › 上海市
+            continue
+        place = Place(name, level_of(name, depth), parents, _aliases(node.get("_alias"), name))
+        yield place
+        yield from _walk(node, (*parents, name), depth + 1)
+
+
+_lock = threading.Lock()
+_gazetteer: Gazetteer | None = None
+
+
+def gazetteer() -> Gazetteer:
+    global _gazetteer
+    with _lock:
+        if _gazetteer is None:
+            # jionlp prints a banner on import; it must not end up in `govqa ask --json` output.
+            with contextlib.redirect_stdout(io.StringIO()):
+                from jionlp.dictionary.dictionary_loader import china_location_loader
+
+                tree = china_location_loader(detail=True)
+            _gazetteer = Gazetteer([NATIONAL_GOVERNMENT, *_walk(tree, (), 0)])
+        return _gazetteer

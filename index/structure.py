@@ -20,7 +20,7 @@ _CN_NUM = "一二三四五六七八九十百"
 _HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^[{_CN_NUM}]+、")),
     (2, re.compile(rf"^\([{_CN_NUM}]+\)")),
-    (2, re.compile(r"^——")),
+    (2, re.compile(r"^——(?!\d{4}年)")),  # "——2025年1月…在…会议上" is the date line under a title
     (3, re.compile(rf"^[{_CN_NUM}]+是")),
     (3, re.compile(r"^\d{1,2}(?:\.|、|．)(?!\d)")),
     (4, re.compile(r"^\(\d{1,2}\)")),

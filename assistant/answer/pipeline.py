@@ -13,6 +13,7 @@ Routes, picked from the Intent before anything is searched:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
 RELATED_ON_REFUSAL = 3
 PROCEDURE_REFUSAL = ("报告中没有提到：政府工作报告讲的是一年的工作回顾和计划，不含具体办事流程。"
                      "办理业务请咨询 12345 政务服务便民热线或当地政务服务中心。")
-IDENTITY_PARAGRAPHS = 6  # the title, date, meeting and speaker lines open a report
+IDENTITY_PARAGRAPHS = 6
+MEETING_ASKED = re.compile(r"会议|大会|会上")
+DATE_ASKED = re.compile(r"哪天|何时|什么时候|时间|日期|哪一天|几月")  # the title, date, meeting and speaker lines open a report
 ALSO_IN_MAX = 3  # other reports named under an answer
 # Another report "also speaks to" the question when its best sentence covers this share of the question's
 # words (the verdict's own bar for answering, assistant.answer.verdict.Thresholds.min_coverage, plus margin).
@@ -66,6 +69,7 @@ class Found:
     chosen: list[evidence.Evidence]
     verdict: verdict.Verdict
     titles: Mapping[str, str]
+    ranked: list[Hit]  # the hits reranked by their best sentence: what the answer lists
 
 
 class AnswerPipeline:
@@ -103,6 +107,12 @@ class AnswerPipeline:
         if prepared.intent.about_report and (answer := self._identity(question, list(in_scope.values()), started)):
             return _named(answer, in_scope, ())
         found = self._search(prepared, _filter(routing, len(every)), list(in_scope.values()))
+        if not found.verdict.answerable and routing.fallback:
+            # The year asked in the other role (a plan's figure asked as if achieved, or the reverse).
+            other = {r.doc_id: r for r in reports if r.doc_id in routing.fallback}
+            retry = self._search(prepared, list(other), list(other.values()))
+            if retry.verdict.answerable:
+                found, in_scope = retry, other
         found, also_in = self._one_report(prepared, found, in_scope)
         if prepared.intent.wants_outline and (answer := self._outline(question, found, started)):
             return _named(answer, in_scope, also_in)
@@ -139,7 +149,7 @@ class AnswerPipeline:
         chosen = evidence.select(scored, prepared)
         years = {y for r in reports for y in (*r.years, *snapshot.years_named.get(r.doc_id, ()))}
         judged = verdict.judge(prepared, chosen, vocabulary, years)
-        return Found(hits, scored, chosen, judged, {r.doc_id: r.title for r in reports})
+        return Found(hits, scored, chosen, judged, {r.doc_id: r.title for r in reports}, _reranked(hits, scored, chosen))
 
     def _identity(self, question: str, reports: Sequence[Report], started: float) -> Answer | None:
         """Who gave the report, when, at which meeting: the opening line that says so, quoted and cited.
@@ -148,7 +158,15 @@ class AnswerPipeline:
         report = self.reports.report(newest.doc_id) if newest and newest.identity.place else None
         if report is None:
             return None
-        facts = [f for f in (report.identity.speaker, report.identity.meeting, report.identity.date[:4]) if f]
+        identity = report.identity
+        # The line that says what was asked: the meeting, the date, else the speaker (who gave it).
+        if MEETING_ASKED.search(normalize(question)):
+            order = (identity.meeting, identity.speaker, identity.date[:4])
+        elif DATE_ASKED.search(normalize(question)):
+            order = (identity.date[:4], identity.meeting, identity.speaker)
+        else:
+            order = (identity.speaker, identity.meeting, identity.date[:4])
+        facts = [f for f in order if f]
         opening = report.paragraphs[:IDENTITY_PARAGRAPHS]
         paragraph = next((p for fact in facts for p in opening if fact in normalize(p.text)), None)
         if paragraph is None:
@@ -169,7 +187,7 @@ class AnswerPipeline:
         heading_hits, headings = outline.as_evidence(items, len(found.hits))
         chosen = [e for e in found.chosen if outline.announces_list(e.sentence)] + headings
         text, citations = compose(question, chosen, [*found.hits, *heading_hits], found.titles)
-        return _answer(question, True, text, citations, found.hits, started)
+        return _answer(question, True, text, citations, found.ranked, started)
 
     def _from_search(self, question: str, prepared: Question, found: Found, started: float) -> Answer:
         if not found.verdict.answerable:
@@ -177,8 +195,8 @@ class AnswerPipeline:
         notice = ""
         if (generator := self.generator()) is not None:
             try:
-                generated = generator.answer(prepared.search, found.hits, found.titles)
-                return _answer(question, generated.answered, generated.text, generated.citations, found.hits,
+                generated = generator.answer(prepared.search, found.ranked, found.titles)
+                return _answer(question, generated.answered, generated.text, generated.citations, found.ranked,
                                started, generated.notice)
             except LLMUnavailable as exc:
                 notice = f"{exc} 已改用摘录式回答。"
@@ -191,7 +209,19 @@ class AnswerPipeline:
                 heading_hits, headings = outline.as_evidence(items, len(found.hits))
                 chosen = announcing + headings
         text, citations = compose(question, chosen, [*found.hits, *heading_hits], found.titles)
-        return _answer(question, True, text, citations, found.hits, started, notice)
+        return _answer(question, True, text, citations, found.ranked, started, notice)
+
+
+def _reranked(hits: list[Hit], scored: Sequence[evidence.Evidence], chosen: Sequence[evidence.Evidence]) -> list[Hit]:
+    """The ranked paragraphs as the answer weighs them (what Answer.hits shows): the ones it quotes, best
+    sentence first; then the other scored ones (the top paragraphs) by their best sentence; then the rest
+    in retrieval order."""
+    best: dict[int, float] = {}
+    for e in scored:
+        best[e.hit_rank] = max(best.get(e.hit_rank, float("-inf")), e.score)
+    quoted = {e.hit_rank for e in chosen}
+    order = sorted(range(len(hits)), key=lambda i: (i not in quoted, i not in best, -best.get(i, 0.0), i))
+    return [hits[i] for i in order]
 
 
 def _filter(routing: Routing, indexed: int) -> list[str] | None:
@@ -213,11 +243,11 @@ def _named(answer: Answer, reports: Mapping[str, Report], also_in: tuple[str, ..
 
 
 def _refusal(question: str, reason: str, found: Found, started: float, notice: str) -> Answer:
-    related = tuple(citation_for(i + 1, hit, "", found.titles) for i, hit in enumerate(found.hits[:RELATED_ON_REFUSAL]))
+    related = tuple(citation_for(i + 1, hit, "", found.titles) for i, hit in enumerate(found.ranked[:RELATED_ON_REFUSAL]))
     text = in_script_of(question, f"报告中没有找到这个问题的答案：{reason}")
     if related:
         text += in_script_of(question, "以下是最接近的段落，供参考。")
-    return Answer(question, False, text, (), tuple(found.hits), _elapsed_ms(started), notice, related)
+    return Answer(question, False, text, (), tuple(found.ranked), _elapsed_ms(started), notice, related)
 
 
 def _answer(question: str, answered: bool, text: str, citations: Sequence[Citation], hits: Sequence[Hit],

@@ -23,7 +23,7 @@ from index.textnorm import YEAR, normalize
 
 # Words that ask for a plan's figure rather than what was achieved (target role); from how reports write
 # their plan parts (预期目标、力争、计划、安排) and how people ask about them (打算、要).
-_TARGET = re.compile(r"目标|预期|计划|力争|打算|安排|争取|要求|任务|部署|要做|将要|准备")
+_TARGET = re.compile(r"目标|预期|计划|力争|打算|安排|争取|要求|任务|部署|准备|将要|(?<![主重需只紧必想])要(?=[\u4e00-\u9fff])")
 # "2013年的政府工作报告" asks about the report given that year, not the year it reviews.
 _REPORT_OF_YEAR = r"{year}年(?:的|度)?(?:[\u4e00-\u9fff]{{0,6}})?(?:政府)?工作报告"
 # A named division refused as "not indexed" must be named unambiguously: its full name, or the
@@ -53,6 +53,7 @@ class Routing:
     one_government: bool  # all of doc_ids are one government's reports
     refusal: str = ""  # why no indexed report can answer (a place or year nobody reported on)
     named: tuple[str, ...] = ()  # how the question named the government(s) it scoped to (安徽省, 海拉尔)
+    fallback: tuple[str, ...] = ()  # the year's other report (plan vs review), tried when doc_ids cannot answer
 
 
 def government_key(identity: Identity, doc_id: str) -> str:
@@ -91,9 +92,11 @@ def route(question: str, scope: Scope, reports: Sequence[Report], today: datetim
     newest = max((r.identity.year or (r.years[-1] if r.years else 0) for r in chosen), default=0) or None
     plan_year = newest if one else (today or datetime.date.today()).year
     years = [int(y) for y in YEAR.findall(_resolve_relative(text, plan_year))]
+    fallback: list[Report] = []
     if years and (by_year := _for_year(text, years[0], chosen)):
-        chosen = by_year
-    return Routing(tuple(r.doc_id for r in chosen), plan_year, one, named=spelled)
+        chosen, fallback = by_year
+    return Routing(tuple(r.doc_id for r in chosen), plan_year, one, named=spelled,
+                   fallback=tuple(r.doc_id for r in fallback))
 
 
 def _chosen(scope: Scope, reports: Sequence[Report]) -> list[Report]:
@@ -165,11 +168,11 @@ def _resolve_relative(text: str, plan_year: int | None) -> str:
     return text
 
 
-def _for_year(text: str, year: int, reports: Sequence[Report]) -> list[Report]:
-    """The reports that speak of the year, in the role asked: the report of that year (its plan, or the
-    report itself), else the one that reviews it (achieved figures)."""
+def _for_year(text: str, year: int, reports: Sequence[Report]) -> tuple[list[Report], list[Report]] | None:
+    """The reports that speak of the year in the role asked — the report of that year (its plan, or the
+    report itself), or the one that reviews it (achieved figures) — and the other role's, to fall back on."""
     of_year = [r for r in reports if r.identity.year == year]
     reviewing = [r for r in reports if year in r.identity.reviewed_years]
-    if re.search(_REPORT_OF_YEAR.format(year=year), text) or _TARGET.search(text):
-        return of_year or reviewing
-    return reviewing or of_year
+    wants_plan = bool(re.search(_REPORT_OF_YEAR.format(year=year), text) or _TARGET.search(text))
+    first, second = (of_year, reviewing) if wants_plan else (reviewing, of_year)
+    return (first, second) if first else (second, []) if second else None

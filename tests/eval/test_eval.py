@@ -236,3 +236,16 @@ def test_gold_and_facts_occur_in_the_sample_report(all_questions, report_lines) 
         problems += [f"{q['id']}: fact not in a gold paragraph: {f}" for f in q["answer_facts"]
                      if not any(normalize(f) in line for line in gold_lines)]
     assert problems == []
+
+
+@pytest.mark.parametrize("name", ["real-dev.jsonl", "real-holdout.jsonl"])
+def test_real_question_sets_match_their_reports(name: str) -> None:
+    """Every gold paragraph is in its gold report exactly once, every fact in a gold paragraph."""
+    import subprocess
+    import sys
+
+    checker = ROOT / "eval" / "questions" / "check_real.py"
+    done = subprocess.run([sys.executable, str(checker), str(ROOT / "eval" / "questions" / name)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "0 failures" in done.stdout

@@ -130,9 +130,12 @@ def corrected(identity: Identity, *, title: str | None = None, place: str | None
     changes = {**changes, "title": title} if title else changes
     if not changes:
         return identity
-    fixed = replace(identity, **changes, corrected=tuple(sorted({*identity.corrected, *changes})))
+    given = [name for name, value in (("title", title), ("place", place), ("year", year)) if value]
+    fixed = replace(identity, **changes, corrected=tuple(sorted({*identity.corrected, *given})))
     if not title and (place or year):  # a composed title follows the corrected place and year
         found = _place([fixed.place]) if fixed.place else None
+        if found is None and fixed.place:  # a place the gazetteer does not know is named as typed
+            found = Place(fixed.place, fixed.level)
         fixed = replace(fixed, title=_title("", found, fixed.kind, fixed.year))
     return fixed
 

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from index.reading.decoding import GB18030, decode
+from index.reading.tables import table_lines
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DECLARED_CODECS = {  # codecs.lookup() names → our decoders
@@ -138,9 +139,12 @@ def _html_lines(root: Tag) -> list[str]:
                     buffer.append(str(child))
             elif child.name == "br":
                 flush()
+            elif child.name == "table" and (rows := _data_rows(child)):
+                flush()
+                lines.extend(table_lines([_cells(row) for row in rows]))
             elif child.name == "tr" and _is_data_row(child):
                 flush()
-                lines.append(_row_text(child))
+                lines.append(" | ".join(c for c in _cells(child) if c))
             elif child.name in _BLOCK_TAGS:
                 flush()
                 walk(child)
@@ -158,9 +162,14 @@ def _is_data_row(row: Tag) -> bool:
     return not any(cell.find(_CELL_BLOCKS) for cell in row.find_all(("td", "th"), recursive=False))
 
 
-def _row_text(row: Tag) -> str:
-    cells = (_squash(cell.get_text(" ")) for cell in row.find_all(("td", "th"), recursive=False))
-    return " | ".join(cell for cell in cells if cell)
+def _data_rows(table: Tag) -> list[Tag]:
+    """The table's own rows when all are data rows (not nested tables' rows); [] for a layout table."""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return rows if rows and all(_is_data_row(row) for row in rows) else []
+
+
+def _cells(row: Tag) -> list[str]:
+    return [_squash(cell.get_text(" ")) for cell in row.find_all(("td", "th"), recursive=False)]
 
 
 def _squash(text: str) -> str:

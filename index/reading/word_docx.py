@@ -15,6 +15,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
 from index.errors import ReportTooLarge, UnsupportedFormat
+from index.reading.tables import table_lines
 from index.reading.sizes import MAX_UNZIPPED_BYTES, human_size
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -71,15 +72,20 @@ def _paragraph_lines(p: _Element, document: DocxDocument, numbering: _Numbering)
 
 
 def _table_lines(table: _Element, document: DocxDocument, numbering: _Numbering) -> Iterator[str]:
-    """One line per row, cells joined by " | "; a row with a single filled cell keeps its paragraphs."""
+    """Data rows as lines that name their columns (index.reading.tables); a row with a single filled cell
+    (a layout table wrapping body text, a title row) keeps its paragraphs."""
+    rows: list[list[str]] = []
     for row in table.iterchildren(f"{_W}tr"):
         # Physical cells: a horizontally merged cell is one w:tc, so nothing repeats.
         cells = [_cell_lines(tc, document, numbering) for tc in row.iterchildren(f"{_W}tc")]
         filled = [cell for cell in cells if cell]
-        if len(filled) == 1:  # layout tables wrapping body text
+        if len(filled) == 1:
+            yield from table_lines(rows)
+            rows = []
             yield from filled[0]
         elif filled:
-            yield " | ".join(" ".join(cell) for cell in filled)
+            rows.append([" ".join(cell) for cell in cells])
+    yield from table_lines(rows)
 
 
 def _cell_lines(tc: _Element, document: DocxDocument, numbering: _Numbering) -> list[str]:

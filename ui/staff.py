@@ -18,6 +18,7 @@ import gradio as gr
 
 from index.errors import GovQAError
 from index.records import Report
+from index.identity import Correction
 from index.ingest import IngestResult
 from ui.render import esc
 from ui.reports import render_preview, render_report_list, report_choices
@@ -34,9 +35,10 @@ PRIVATE = {"api_visibility": "private"}  # UI plumbing; the staff API is ui.app'
 class StaffAssistant(Protocol):
     def reports(self) -> list[Report]: ...
 
-    def preview(self, path: Path) -> Report: ...
+    def preview(self, path: Path, correction: Correction | None = None) -> Report: ...
 
-    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None) -> list[IngestResult]: ...
+    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None,
+               correction: Correction | None = None) -> list[IngestResult]: ...
 
     def delete(self, doc_id: str) -> bool: ...
 
@@ -92,29 +94,47 @@ def logout(gate: StaffGate, token: str | None) -> tuple[None, str, dict, dict, s
 
 
 def preview_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None,
-                   path: str | None) -> tuple[str, str | None, dict]:
-    """Parse the uploaded file without indexing it: (preview, file kept for 确认导入, confirm button)."""
+                   path: str | None) -> tuple[str, str | None, dict, dict, dict, dict]:
+    """Parse the uploaded file without indexing it: (preview, file kept for 确认导入, confirm button, and
+    the title, government and year fields filled with what was read, for staff to correct)."""
     gate.require_session(token)
+    hidden = gr.update(visible=False)
     if not path:
-        return "", None, gr.update(visible=False)
+        return "", None, hidden, hidden, hidden, hidden
     try:
         report = assistant.preview(Path(path))
     except (GovQAError, OSError) as exc:
-        return f'<p class="warning">无法解析：{esc(str(exc))}</p>', None, gr.update(visible=False)
+        return f'<p class="warning">无法解析：{esc(str(exc))}</p>', None, hidden, hidden, hidden, hidden
     existing = next((r for r in assistant.reports() if r.doc_id == report.doc_id), None)
-    return render_preview(report, existing), path, gr.update(visible=True)
+    identity = report.identity
+    return (render_preview(report, existing), path, gr.update(visible=True),
+            gr.update(value=report.title, visible=True), gr.update(value=identity.place, visible=True),
+            gr.update(value=identity.year, visible=True))
+
+
+def staff_correction(assistant: StaffAssistant, path: Path, title: str | None, place: str | None,
+                     year: float | int | None) -> Correction:
+    """The fields staff changed from what the file reads as (unchanged fields are no correction)."""
+    read = assistant.preview(path)
+    title, place = (title or "").strip(), (place or "").strip()
+    year = int(year) if year else None
+    return Correction(title=title if title and title != read.title else None,
+                      place=place if place and place != read.identity.place else None,
+                      year=year if year and year != read.identity.year else None)
 
 
 def commit_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None, pending: str | None,
-                  progress: Callable[..., Any]) -> tuple[str, None, dict]:
-    """Ingest the previewed file: (message, cleared pending file, hidden confirm button)."""
+                  progress: Callable[..., Any], title: str | None = None, place: str | None = None,
+                  year: float | int | None = None) -> tuple[str, None, dict]:
+    """Ingest the previewed file with staff's corrections: (message, cleared pending file, hidden confirm button)."""
     gate.require_session(token)
     if not pending:
         return "请先上传报告文件。", None, gr.update(visible=False)
     progress(0, desc="正在导入…")
     try:
+        correction = staff_correction(assistant, Path(pending), title, place, year)
         result = assistant.ingest([Path(pending)], progress=lambda done, total: progress(
-            done / max(total, 1), desc=f"正在计算向量 {done}/{total}"))[0]
+            done / max(total, 1), desc=f"正在计算向量 {done}/{total}"), correction=correction)[0]
     except (GovQAError, OSError) as exc:
         return f"导入失败：{exc}", None, gr.update(visible=False)
     log.info("staff ingested %s (%s)", result.doc_id, result.status)
@@ -160,6 +180,10 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
         gr.Markdown("### 导入报告\n支持 TXT、DOCX、PDF、HTML。上传后先预览解析结果，确认无误再导入；同名文件会替换旧版本。")
         upload = gr.File(label="上传报告", file_types=REPORT_TYPES, type="filepath")
         preview = gr.HTML()
+        with gr.Row():  # what the file reads as; staff correct it before 确认导入
+            title = gr.Textbox(label="报告标题", visible=False, max_lines=1, scale=3)
+            place = gr.Textbox(label="发布政府（地名）", visible=False, max_lines=1, scale=2)
+            year = gr.Number(label="报告年份", visible=False, precision=0, scale=1)
         pending = gr.State(None)
         confirm = gr.Button("确认导入", variant="primary", visible=False)
         ingest_message = gr.Markdown()
@@ -181,8 +205,9 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
     def on_upload(session: str | None, path: str | None):
         return preview_upload(gate, assistant, session, path)
 
-    def on_confirm(session: str | None, path: str | None, progress=gr.Progress()):
-        return commit_upload(gate, assistant, session, path, progress)
+    def on_confirm(session: str | None, path: str | None, title: str, place: str, year: float | None,
+                   progress=gr.Progress()):
+        return commit_upload(gate, assistant, session, path, progress, title, place, year)
 
     def on_delete(session: str | None, doc_id: str | None):
         return delete_report(gate, assistant, session, doc_id)
@@ -194,8 +219,9 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
     login_outputs = [token, password, login_form, panel, login_message]  # the password box is cleared
     gr.on([password.submit, login_button.click], on_login, password, [*login_outputs, listing, to_delete], **PRIVATE)
     logout_button.click(on_logout, token, login_outputs, **PRIVATE)
-    upload.upload(on_upload, [token, upload], [preview, pending, confirm], **PRIVATE)
-    committed = confirm.click(on_confirm, [token, pending], [ingest_message, pending, confirm], **PRIVATE)
+    upload.upload(on_upload, [token, upload], [preview, pending, confirm, title, place, year], **PRIVATE)
+    committed = confirm.click(on_confirm, [token, pending, title, place, year], [ingest_message, pending, confirm],
+                              **PRIVATE)
     deleted = delete_button.click(on_delete, [token, to_delete], delete_message, **PRIVATE)
     changes = [committed, deleted]
     for change in changes:

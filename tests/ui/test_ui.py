@@ -14,6 +14,7 @@ from index.errors import GovQAError, UnsupportedFormat
 from assistant.errors import InvalidQuestion
 from assistant.feedback import FeedbackStore
 from assistant.records import Answer, Citation
+from index.identity import Correction
 from index.records import Paragraph, Report
 from index.ingest import IngestResult
 from ui import staff
@@ -65,6 +66,7 @@ class FakeAssistant:
         self.results = list(results)
         self.calls: list[tuple[str, list[dict] | None]] = []
         self.scopes: list = []
+        self.corrections: list = []
         self.ingested: list[Path] = []
         self.deleted: list[str] = []
 
@@ -82,13 +84,15 @@ class FakeAssistant:
     def report(self, doc_id: str) -> Report | None:
         return REPORT if doc_id == "kd" else None
 
-    def preview(self, path: Path) -> Report:
+    def preview(self, path: Path, correction=None) -> Report:
         if path.suffix != ".txt":
             raise UnsupportedFormat(f"不支持的文件类型：{path.suffix}")
         return Report(**{**REPORT.__dict__, "doc_id": path.stem, "source": path.name})
 
-    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None,
+               correction=None) -> list[IngestResult]:
         self.ingested += paths
+        self.corrections.append(correction)
         if progress:
             progress(3, 3)
         return [IngestResult(Path(p).stem, "新报告", "added", 6, 6, 3) for p in paths]
@@ -308,14 +312,18 @@ def test_login_then_preview_commit_delete_and_logout(tmp_path: Path) -> None:
 
     upload = tmp_path / "kd.txt"
     upload.write_text("报告", encoding="utf-8")
-    preview, pending, confirm = staff.preview_upload(gate, fake, token, str(upload))
+    preview, pending, confirm, title, place, year = staff.preview_upload(gate, fake, token, str(upload))
     assert "将替换已导入的同名报告" in preview and pending == str(upload) and confirm["visible"]
-    bad, pending_bad, _ = staff.preview_upload(gate, fake, token, str(tmp_path / "x.exe"))
+    assert title["value"] == REPORT.title and title["visible"] and place["visible"] and year["visible"]
+    bad, pending_bad, *_ = staff.preview_upload(gate, fake, token, str(tmp_path / "x.exe"))
     assert "无法解析" in bad and pending_bad is None
 
     fractions: list[float] = []
     message, pending, _ = staff.commit_upload(gate, fake, token, str(upload), lambda f, desc="": fractions.append(f))
     assert message.startswith("已导入") and fake.ingested == [upload] and fractions == [0, 1.0] and pending is None
+    assert not fake.corrections[-1]  # fields left as read are no correction
+    staff.commit_upload(gate, fake, token, str(upload), lambda *a, **k: None, REPORT.title, "海拉尔区", 2014)
+    assert fake.corrections[-1] == Correction(None, "海拉尔区", 2014)
     assert staff.delete_report(gate, fake, token, "kd") == "已删除：kd"
     assert staff.api_delete_report(gate, fake, "gone", PASSWORD) == "没有这份报告：gone"
 

@@ -404,3 +404,14 @@ def test_a_table_without_a_header_row_keeps_its_cells():
 
     assert table_lines([["地区生产总值", "58亿元"], ["财政总收入", "4.9亿元"]]) == [
         "地区生产总值 | 58亿元", "财政总收入 | 4.9亿元"]
+
+
+def test_a_pdf_made_from_a_real_docx_reads_as_the_docx_does() -> None:
+    """LibreOffice's PDF of a real report (soffice --headless --convert-to pdf): lines wrapped mid-sentence
+    and at sentence ends, page numbers, spaces where the font changes (2025 年, 5G 网络) — the same
+    paragraphs come back as from the DOCX."""
+    from assistant.settings import PROJECT_ROOT
+
+    docx_lines = read_report_lines(PROJECT_ROOT / "eval" / "corpus" / "real" / "hebei-2025.docx")
+    pdf_lines = read_report_lines(PROJECT_ROOT / "tests" / "fixtures" / "hebei-2025-libreoffice.pdf")
+    assert pdf_lines == docx_lines

@@ -138,13 +138,15 @@ def evaluate(
     compare: Annotated[bool, typer.Option("--compare", help="ours 与 naive 并排对比")] = False,
     gate: Annotated[bool, typer.Option("--gate", help="低于质量门槛时以非零状态退出")] = False,
     reports: Annotated[Optional[list[Path]], typer.Option("--reports", help="与示例报告一起导入临时索引的报告文件或文件夹（可多次给出）")] = None,
+    one_report: Annotated[bool, typer.Option("--one-report-at-a-time", help="每个问题只在其标准答案所在的报告中回答")] = False,
 ) -> None:
     """评测：在问题集上计算检索、答案、拒答指标，写出 metrics.json 和报告。"""
     from eval.gate import GATE, REAL_GATE, check_gate
     from eval.harness import evaluate as run, format_table
 
     try:
-        results = run(questions, out, retriever="compare" if compare else retriever, reports=reports or ())
+        results = run(questions, out, retriever="compare" if compare else retriever, reports=reports or (),
+                      one_report=one_report)
     except GovQAError as exc:
         _fail(exc)
     typer.echo(format_table(results))

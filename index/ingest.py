@@ -19,7 +19,7 @@ from index.chunking import chunk_report
 from index.embedding import Embedder
 from index.identity import Correction, corrected
 from index.lexical import Tokenizer, extract_terms
-from index.reading import read_report_lines
+from index.reading import read_properties, read_report_lines
 from index.structure import parse_report
 from index.vector_store import VectorStore
 
@@ -54,7 +54,8 @@ def _embed_missing(chunks: list[Chunk], have: set[str], vectors: VectorStore, em
 
 def read_report(path: Path, max_bytes: int, correction: Correction | None = None) -> Report:
     """A report file parsed under its stable id, with staff's corrections of its identity; nothing is written."""
-    report = parse_report(read_report_lines(path, max_bytes=max_bytes), doc_id=doc_id_for(path), source=path.name)
+    report = parse_report(read_report_lines(path, max_bytes=max_bytes), doc_id=doc_id_for(path), source=path.name,
+                          properties=read_properties(path))
     if not correction:
         return report
     identity = corrected(report.identity, title=correction.title, place=correction.place, year=correction.year)

@@ -14,8 +14,8 @@ from index.reading.decoding import EDGE_BLANKS
 from index.reading.pdf import read_pdf
 from index.reading.plain_text import read_text
 from index.reading.sizes import MB, human_size
-from index.reading.web_page import read_html
-from index.reading.word_docx import read_docx
+from index.reading.web_page import html_properties, read_html
+from index.reading.word_docx import docx_properties, read_docx
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 _READERS: dict[str, Callable[[Path, int], Iterable[str]]] = {
@@ -44,3 +44,18 @@ def read_report_lines(path: Path, max_bytes: int = 50 * MB) -> list[str]:
     if not lines:
         raise EmptyReport(f"报告没有文字内容：{path.name}")
     return lines
+
+
+_PROPERTIES: dict[str, Callable[[Path], dict[str, str]]] = {
+    ".docx": docx_properties, ".html": html_properties, ".htm": html_properties,
+}
+
+
+def read_properties(path: Path) -> dict[str, str]:
+    """What the file says of itself besides its text (DOCX core properties, an HTML page's <title>), for the
+    report's identity; empty for formats without any, or when they cannot be read."""
+    reader = _PROPERTIES.get(Path(path).suffix.lower())
+    try:
+        return reader(Path(path)) if reader else {}
+    except (ReportError, OSError):
+        return {}

@@ -40,6 +40,7 @@ _BLOCK_TAGS = frozenset(
 _CELL_BLOCKS = ("table", "p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6")
 _SOURCE_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+_SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*|\s+[-－—]\s+")  # "title_site", "title | site", "title - site"
 
 
 def read_html(path: Path, max_bytes: int) -> list[str]:
@@ -47,6 +48,16 @@ def read_html(path: Path, max_bytes: int) -> list[str]:
     soup = BeautifulSoup(decode(data, path.name, _declared_charset(data)), "lxml")
     _drop_noise(soup)
     return _html_lines(_article_root(soup))
+
+
+def html_properties(path: Path) -> dict[str, str]:
+    """The page's <title> without the site's name after it ("…工作计划_慈溪市人民政府" → "…工作计划"), and the
+    site's name, which tells which 长河镇 a title means."""
+    data = path.read_bytes()
+    soup = BeautifulSoup(decode(data, path.name, _declared_charset(data)), "lxml")
+    full = _squash(soup.title.get_text(" ")) if soup.title else ""
+    title, *site = _SITE_SUFFIX.split(full, maxsplit=1) if full else [""]
+    return {k: v.strip() for k, v in (("title", title), ("site", "".join(site))) if v.strip()}
 
 
 def _declared_charset(data: bytes) -> str | None:

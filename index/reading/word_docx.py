@@ -30,6 +30,16 @@ def read_docx(path: Path, max_bytes: int) -> list[str]:
     return list(_block_lines(document.element.body, document, _Numbering(document)))
 
 
+def docx_properties(path: Path) -> dict[str, str]:
+    """The document's core properties that may name it (title, subject): Word fills them from the first
+    line or the template, so they are a hint for the report's identity, never its text."""
+    try:
+        core = docx.Document(str(path)).core_properties
+    except Exception:  # an unreadable package was already reported by read_docx
+        return {}
+    return {name: value for name in ("title", "subject") if (value := (getattr(core, name) or "").strip())}
+
+
 def _not_docx(name: str) -> str:
     return f"不是有效的 DOCX 文件：{name}（如果是旧版 .doc 文件，请先用 Word 另存为 .docx）"
 

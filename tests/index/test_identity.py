@@ -103,7 +103,7 @@ def test_the_street_sample_is_a_town_level_plan_and_review():
     assert found.title == "坎墩街道2022年工作总结和2023年工作计划"
     assert (found.place, found.level, found.parents) == ("坎墩街道", "乡镇街道", ("浙江省", "宁波市", "慈溪市"))
     assert "坎墩" in found.aliases
-    assert found.kind == "计划总结"
+    assert found.kind == "工作总结与计划"
     assert found.year == 2023
     assert (found.reviewed_years, found.planned_years) == ((2022,), (2023,))
     assert found.date == "2023-01-09"
@@ -208,7 +208,7 @@ def test_a_corrected_place_is_looked_up_and_its_level_and_aliases_follow():
     assert fixed.government == "海拉尔区"
     assert set(fixed.corrected) == {"place"}  # what staff set, not what followed from it
     assert not {"title", "year", "speaker", "kind"} & set(fixed.corrected)
-    assert (fixed.year, fixed.kind, fixed.date) == (2023, "计划总结", "2023-01-09")  # the rest is as read
+    assert (fixed.year, fixed.kind, fixed.date) == (2023, "工作总结与计划", "2023-01-09")  # the rest is as read
 
 
 def test_a_corrected_municipality_is_a_province():
@@ -269,3 +269,38 @@ def test_json_keeps_chinese_readable_and_ignores_unknown_keys():
 @pytest.mark.parametrize("text", [None, "", "{}"])
 def test_an_identity_never_stored_reads_as_empty(text):
     assert Identity.from_json(text) == Identity()
+
+
+def test_a_web_page_title_names_the_report_and_its_site_the_right_town(tmp_path) -> None:
+    """The article body of a town's page has no title line: the <title> gives it, and the site's name after
+    it tells which 长河镇 it is (there are several)."""
+    from index.ingest import read_report
+
+    page = ("<html><head><title>长河镇2023年工作总结和2024年工作计划_慈溪市人民政府</title></head><body>"
+            "<div class='content'><p>一、2023年工作回顾</p><p>全年完成固定资产投资10亿元。</p>"
+            "<p>二、2024年工作计划</p><p>力争地区生产总值增长6%。</p></div></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    report = read_report(path, 10**7)
+    identity = report.identity
+    assert report.title == "长河镇2023年工作总结和2024年工作计划"
+    assert (identity.place, identity.parents[-1], identity.level) == ("长河镇", "慈溪市", "乡镇街道")
+    assert (identity.kind, identity.year, identity.reviewed_years, identity.planned_years) == (
+        "工作总结与计划", 2024, (2023,), (2024,))
+
+
+def test_docx_core_properties_name_a_report_whose_text_has_no_title(tmp_path) -> None:
+    import docx
+
+    from index.ingest import read_report
+
+    document = docx.Document()
+    document.core_properties.title = "2024年海拉尔区政府工作报告"
+    document.add_paragraph("各位代表：")
+    document.add_paragraph("一、2023年工作回顾")
+    document.add_paragraph("全年地区生产总值完成253.7亿元，同比增长10.1%。")
+    path = tmp_path / "untitled.docx"
+    document.save(path)
+    report = read_report(path, 10**7)
+    assert report.title == "2024年海拉尔区政府工作报告"
+    assert (report.identity.place, report.identity.year) == ("海拉尔区", 2024)

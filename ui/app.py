@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Protocol
 
 import gradio as gr
 
-from index.errors import GovQAError
+from assistant.answer.scope import Scope
 from assistant.feedback import FeedbackStore
 from assistant.ratelimit import RateLimiter
 from assistant.records import Answer
+from index.errors import GovQAError
 from index.records import Report
 from ui.assets import BRIDGE_JS, CSS, HEAD, SCROLL_JS
 from ui.render import (

@@ -26,6 +26,7 @@ from assistant.answer.scope import Routing, Scope, route
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.ledger.chat import answer_from_ledger
 from assistant.records import Answer, Citation
+from index.identity import KINDS
 from index.records import Chunk, Hit, Report
 from index.retrieval import Snapshot
 from index.textnorm import in_script_of, normalize
@@ -95,7 +96,9 @@ class AnswerPipeline:
         snapshot = self.snapshot()
         routing = route(question, scope, reports, context=[c for c in earlier if isinstance(c, str)],
                         corpus_uses=snapshot.vocabulary(doc_ids).knows)
-        prepared = without_names(self._prepare(question, history, routing), routing.named)
+        # Once scoped, the government's name and the document's own name (政府工作报告) only match its title lines.
+        document_words = KINDS if routing.named else ()
+        prepared = without_names(self._prepare(question, history, routing), (*routing.named, *document_words))
         if routing.refusal:
             return _answer(question, False, in_script_of(question, f"{REFUSAL_OPENING}{routing.refusal}"), (), (), started)
         if prepared.intent.asks_procedure:

@@ -266,3 +266,18 @@ def test_without_names_never_leaves_a_question_without_content(typed):
 def test_without_names_with_nothing_named_changes_nothing():
     question = prepare("地区生产总值是多少", None, 100, 2025)
     assert without_names(question, ()) == question
+
+
+NATIONAL_REPORT = report("state-council-2025", "全国", "国家", 2025, aliases=("国务院", "全国政府", "中央政府", "国家"))
+
+
+def test_the_state_councils_report_answers_for_the_whole_country():
+    reports = [*REPORTS, NATIONAL_REPORT]
+    routing = ask("2025年全国国内生产总值增长目标是多少？", reports=reports)
+    assert routing.doc_ids == ("state-council-2025",)
+    assert ask("国务院提出的城镇新增就业目标是多少？", reports=reports).doc_ids == ("state-council-2025",)
+
+
+def test_a_province_compared_with_the_country_is_the_provinces_question():
+    routing = ask("2024年安徽省经济增速居全国第几位？", reports=[*REPORTS, NATIONAL_REPORT])
+    assert set(routing.doc_ids) == {"anhui-2025"}

@@ -18,6 +18,7 @@ from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
 from index.errors import GovQAError
 from index.identity import Correction
 from index.ingest import IngestResult, delete_report, ingest_files, read_report, repair_vectors
+from index.places import gazetteer
 from index.records import Report
 from index.retrieval import HybridRetriever
 from index.sync import sync_catalog
@@ -92,6 +93,8 @@ class Assistant:
     def ensure_index(self) -> list[IngestResult]:
         """A new user gets a working chat: ingest the bundled sample report when nothing is indexed.
         Chunks without vectors (another model or backend chosen, a wiped Chroma server) are embedded again."""
+        # The gazetteer (~1.5 s to load) is read by the first question that names no indexed government.
+        threading.Thread(target=gazetteer, name="govqa-gazetteer", daemon=True).start()
         self.sync()  # a new replica behind a shared Chroma server gets its catalog from there
         if not self.catalog.reports():
             return self.ingest([self.settings.sample_report])

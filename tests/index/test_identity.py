@@ -3,7 +3,6 @@ and staff corrections of it. Fast: no model, no index."""
 
 import json
 from functools import cache
-from pathlib import Path
 
 import pytest
 

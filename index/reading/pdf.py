@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from index.errors import NeedsOCR, ReportError, UnsupportedFormat
 from index.reading.decoding import CONTROL_CHARS, EDGE_BLANKS
+from index.reading.sizes import ReadLimits
 
 _PAGE_NUMBER = re.compile(
     r"""^(?:
@@ -40,7 +41,7 @@ _EDGE_LINES = 2  # page numbers sit among the first/last lines of a page
 _MAX_GARBLED_SHARE = 0.3
 
 
-def read_pdf(path: Path, max_bytes: int) -> list[str]:
+def read_pdf(path: Path, limits: ReadLimits) -> list[str]:
     lines = [line for page in _pdf_page_texts(path) for line in _page_lines(page)]
     if not lines:
         raise NeedsOCR(f"该 PDF 没有文字层，需要先做 OCR 识别：{path.name}")

@@ -1,0 +1,174 @@
+"""The HTTP layer in front of Gradio (pure ASGI): what is refused before any handler runs.
+
+- `/monitoring…`: not served (Gradio's dashboard shows every endpoint's call counts).
+- Every POST: a per-client rate (429) and a body cap (413), counted as the body streams in too.
+- `POST /gradio_api/upload`: only with a live staff session's cookie from its own address (403),
+  never when no staff password is set, within a per-client quota of files and bytes per hour.
+- `POST /gradio_api/call/<api>`: refused (429) while the client has too many results unread; the
+  call is remembered (ui/call_results.py) and `GET …/<event_id>` marks it read.
+
+Refusals are one log line and a short generic body: no detail, no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+
+from assistant.errors import RateLimited
+from assistant.ratelimit import RateLimiter
+from ui.call_results import UnreadResults
+from ui.clients import ClientAddresses
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+UPLOAD_PATH = "/gradio_api/upload"
+_MONITORING = re.compile(r"^(/gradio_api)?/monitoring(/|$)")
+_CALL_POST = re.compile(r"^/gradio_api/call/[^/]+/?$")
+_CALL_GET = re.compile(r"^/gradio_api/call/(v2/)?[^/]+/(?P<event>[^/]+)$")
+MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and headers around an uploaded file
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """Who may upload and how much: `may_upload(cookie, client)` is the staff gate's; None = nobody."""
+
+    may_upload: Callable[[str, str], bool] | None
+    max_file_bytes: int
+    files: RateLimiter  # per hour, as a rate
+    bytes: RateLimiter
+    cookie: str = "govqa_staff"
+
+
+class HttpGuard:
+    def __init__(self, app: Callable, *, clients: ClientAddresses, requests: RateLimiter, max_body_bytes: int,
+                 uploads: UploadPolicy, results: UnreadResults) -> None:
+        self.app, self.clients, self.requests, self.max_body_bytes = app, clients, requests, max_body_bytes
+        self.uploads, self.results = uploads, results
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, method = scope["path"], scope["method"]
+        if _MONITORING.match(path):
+            await _refuse(send, 404, "not found")
+            return
+        client = self.clients.of_scope(scope)
+        if method == "GET" and (read := _CALL_GET.match(path)):
+            self.results.read(read["event"])
+        if method != "POST":
+            await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope, path, client)
+        if refusal is not None:
+            status, reason = refusal
+            log.warning("refused %s %s from %s: %s", method, path, client, reason)
+            await _refuse(send, status, reason)
+            return
+        limit = self.uploads.max_file_bytes + MULTIPART_OVERHEAD if path == UPLOAD_PATH else self.max_body_bytes
+        receive = _capped(receive, limit)
+        if _CALL_POST.match(path):
+            send = self._remembering_calls(send, client)
+        await self.app(scope, receive, send)
+
+    def _refusal(self, scope: Scope, path: str, client: str) -> tuple[int, str] | None:
+        try:
+            self.requests.check(client)
+        except RateLimited:
+            return 429, "too many requests"
+        length = _content_length(scope)
+        if path == UPLOAD_PATH:
+            return self._upload_refusal(scope, client, length)
+        if length is not None and length > self.max_body_bytes:
+            return 413, "request too large"
+        if _CALL_POST.match(path) and self.results.full(client):
+            return 429, "too many unread results"
+        return None
+
+    def _upload_refusal(self, scope: Scope, client: str, length: int | None) -> tuple[int, str] | None:
+        policy = self.uploads
+        if policy.may_upload is None or not policy.may_upload(_cookie(scope, policy.cookie), client):
+            return 403, "uploads need a staff login"
+        if length is None:
+            return 411, "length required"
+        if length > policy.max_file_bytes + MULTIPART_OVERHEAD:
+            return 413, "file too large"
+        try:
+            policy.files.check(client)
+            policy.bytes.check(client, cost=length)
+        except RateLimited:
+            return 429, "upload quota used up"
+        return None
+
+    def _remembering_calls(self, send: Send, client: str) -> Send:
+        """Reads the event id out of a successful call's small JSON reply."""
+        status, body = [0], bytearray()
+
+        async def remembering(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            elif message["type"] == "http.response.body" and status[0] == 200 and len(body) < 4096:
+                body.extend(message.get("body", b""))
+                if not message.get("more_body"):
+                    try:
+                        event_id = json.loads(body)["event_id"]
+                    except (ValueError, KeyError, TypeError):
+                        event_id = None
+                    if isinstance(event_id, str):
+                        self.results.posted(event_id, client)
+            await send(message)
+
+        return remembering
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _cookie(scope: Scope, name: str) -> str:
+    for header, value in scope.get("headers", ()):
+        if header == b"cookie":
+            morsel = SimpleCookie(value.decode("latin-1")).get(name)
+            if morsel is not None:
+                return morsel.value
+    return ""
+
+
+def _capped(receive: Receive, limit: int) -> Receive:
+    """The app sees a disconnect once the body passes `limit` (a chunked body has no length to check first)."""
+    seen = [0]
+
+    async def capped() -> MutableMapping[str, Any]:
+        message = await receive()
+        if message["type"] == "http.request":
+            seen[0] += len(message.get("body", b""))
+            if seen[0] > limit:
+                log.warning("request body cut off past %d bytes", limit)
+                return {"type": "http.disconnect"}
+        return message
+
+    return capped
+
+
+async def _refuse(send: Send, status: int, reason: str) -> None:
+    body = json.dumps({"error": reason}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})

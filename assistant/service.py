@@ -14,6 +14,7 @@ from assistant.ledger.store import Ledger
 from assistant.records import Answer
 from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
+from index.disk import keep_reserve
 from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
 from index.errors import GovQAError
 from index.identity import Correction
@@ -105,6 +106,7 @@ class Assistant:
     def ensure_index(self) -> list[IngestResult]:
         """A new user gets a working chat: ingest the bundled sample report into a new index.
         Chunks without vectors (another model or backend chosen, a wiped Chroma server) are embedded again."""
+        keep_reserve(Path(self.settings.index_dir))  # room to open the index if an ingest fills the disk
         self.sync()  # a new replica behind a shared Chroma server gets its catalog from there
         if not self.catalog.ever_used():  # once staff have emptied an index, it stays empty
             return self.ingest([self.settings.sample_report])

@@ -111,7 +111,8 @@ class Catalog:
         return bool(used) or db.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is not None
 
     def doc_id_of_source(self, source_key: str) -> str | None:
-        row = self._connect().execute("SELECT doc_id FROM sources WHERE source_key = ?", (source_key,)).fetchone()
+        row = self._connect().execute("SELECT doc_id FROM sources WHERE source_key = ? ORDER BY rowid DESC LIMIT 1",
+                                      (source_key,)).fetchone()  # after --replace a source may hold two: the newest
         return row[0] if row else None
 
     def source_of(self, doc_id: str) -> str | None:

@@ -4,7 +4,8 @@ Order of writes makes a crash at any point harmless: vectors first (extra vector
 until the catalog lists them), then one catalog transaction switches the report, then the old
 report's vectors are deleted. Chunk ids are content hashes, so unchanged chunks are never re-embedded.
 The same holds when the disk fills up: free space is checked first, and a write that still fails for
-lack of space leaves the previous catalog in place and raises DiskFull.
+lack of space leaves the previous catalog in place, frees the index's disk reserve (index/disk.py) so
+the index can still be opened, and raises DiskFull.
 
 A report's id comes from its file name, but only its own source may replace it: the same file
 (normalised absolute path, or a staff upload's file name) or an explicit `replace`. A different file
@@ -14,16 +15,15 @@ short hash of its source appended.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import re
-import shutil
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.errors import DiskFull, GovQAError, ReportError
+from index.disk import free_bytes, is_disk_full, release_reserve
+from index.errors import DiskFull, ReportError
 from index.reading.sizes import ReadLimits, human_size
 from index.records import Chunk, Report
 from index.catalog import LEGACY_SOURCE, Catalog
@@ -36,7 +36,7 @@ from index.structure import parse_report
 from index.vector_store import VectorStore
 
 EMBED_BATCH = 512  # chunks per embed call and Chroma write: progress granularity, not the model's batch size
-BYTES_PER_CHUNK = 20 * 1024  # disk one chunk takes in the catalog, Chroma and the ledger (1.8 MB for 58 here), rounded up
+BYTES_PER_CHUNK = 16 * 1024  # disk a chunk takes in catalog, Chroma and ledger: 42 MB for 6,001 measured, doubled (Chroma grows in steps)
 MIN_FREE_BYTES = 200 * 1024 * 1024  # left free after an ingest (GOVQA_MIN_FREE_DISK_BYTES): SQLite and Chroma need room to work
 
 
@@ -67,15 +67,17 @@ def upload_key(name: str) -> str:
 
 def assign_doc_id(path: Path, key: str, catalog: Catalog, *, replace_id: bool = False,
                   taken: frozenset[str] = frozenset()) -> str:
-    """The report id for a file from source `key`: its source's report if it has one; else the name's id
-    when it is free (or `replace_id`, or held by a report from before sources were kept that was read
-    from a file of this name); else the name's id with a hash of the source. `taken`: ids already given
-    in this batch."""
+    """The report id for a file from source `key`: the name's id with `replace_id`; else its source's
+    report if it has one; else the name's id when it is free (or held by a report from before sources
+    were kept that was read from a file of this name); else the name's id with a hash of the source.
+    `taken`: ids already given in this batch."""
+    base = doc_id_for(path)
+    if replace_id and base not in taken:
+        return base
     if (owner := catalog.doc_id_of_source(key)) is not None and owner not in taken:
         return owner
-    base = doc_id_for(path)
     holder = catalog.source_of(base)
-    if base not in taken and (holder is None or replace_id or holder == LEGACY_SOURCE + Path(path).name):
+    if base not in taken and (holder is None or holder == LEGACY_SOURCE + Path(path).name):
         return base
     return f"{base}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 
@@ -163,15 +165,15 @@ def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, 
             results[key] = IngestResult(planned.report.doc_id, planned.report.title,
                                         "replaced" if planned.replaces else "added",
                                         len(planned.report.paragraphs), len(planned.chunks), 0)
-    _check_free_space(Path(catalog.path).parent, sum(len(p.chunks) for p in plans), min_free_bytes)
+    index_dir = Path(catalog.path).parent
+    _check_free_space(index_dir, sum(len(p.chunks) for p in plans), min_free_bytes)
     try:
         counts = _write(plans, catalog, vectors, embedder, progress)
-    except GovQAError:
-        raise
     except Exception as exc:
-        if _is_disk_full(exc):
-            raise DiskFull("磁盘空间已满，导入未完成；原有报告不受影响，请释放空间后重试。") from exc
-        raise
+        if not is_disk_full(exc, index_dir):
+            raise
+        release_reserve(index_dir)
+        raise DiskFull("磁盘空间已满，导入未完成；原有报告照常可用，请释放空间后重试。") from exc
     return [replace(r, embedded=counts.get(r.doc_id, 0)) for r in results.values()]
 
 
@@ -192,22 +194,10 @@ def _write(plans: Sequence[_Plan], catalog: Catalog, vectors: VectorStore, embed
 def _check_free_space(index_dir: Path, chunks: int, min_free_bytes: int) -> None:
     if not chunks:
         return
-    index_dir.mkdir(parents=True, exist_ok=True)
-    free, need = shutil.disk_usage(index_dir).free, chunks * BYTES_PER_CHUNK + min_free_bytes
+    free, need = free_bytes(index_dir), chunks * BYTES_PER_CHUNK + min_free_bytes
     if free < need:
         raise DiskFull(f"磁盘空间不足：索引所在磁盘剩余 {human_size(free)}，导入这些报告需要约 {human_size(need)}"
                        f"（含保留的 {human_size(min_free_bytes)}）。请释放空间后重试，原有报告不受影响。")
-
-
-def _is_disk_full(exc: BaseException | None) -> bool:
-    """ENOSPC anywhere in the chain, or the words SQLite and Chroma use for it."""
-    while exc is not None:
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-            return True
-        if any(words in str(exc).lower() for words in ("no space left", "disk is full")):  # Chroma's, SQLite's
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def lexicon(reports: Sequence[tuple[Report, Sequence[Chunk]]],

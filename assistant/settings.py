@@ -58,8 +58,8 @@ class Settings(BaseSettings):
     feedback_per_minute: int = Field(20, description="Votes and comments one client address may send per minute.")
     max_comment_chars: int = Field(1000, description="Longer feedback comments are refused: a resident's note, not a file.")
     requests_per_minute: int = Field(
-        240, description="HTTP calls (questions, votes, page events, uploads) one client address may make per minute; "
-        "excess gets 429 before any handler runs. A browser page makes about 3 per question."
+        600, description="HTTP requests (page files, questions, votes, uploads) one client address may make per minute, "
+        "a quarter of them at once; excess gets 429 before any handler runs. A page load is ~40, a question ~3 (0 = no limit)."
     )
     max_request_bytes: int = Field(
         1024 * 1024, description="Largest body of any HTTP call but a staff upload (a 500-character question is ~2 KB)."

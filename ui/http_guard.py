@@ -1,7 +1,8 @@
 """The HTTP layer in front of Gradio (pure ASGI): what is refused before any handler runs.
 
 - `/monitoring…`: not served (Gradio's dashboard shows every endpoint's call counts).
-- Every POST: a per-client rate (429) and a body cap (413), counted as the body streams in too.
+- Every request but a result stream: a per-client rate (429). Every POST: a body cap (413), counted
+  as the body streams in too.
 - `POST /gradio_api/upload`: only with a live staff session's cookie from its own address (403),
   never when no staff password is set, within a per-client quota of files and bytes per hour.
 - `POST /gradio_api/call/<api>`: refused (429) while the client has too many results unread; the
@@ -35,6 +36,7 @@ UPLOAD_PATH = "/gradio_api/upload"
 _MONITORING = re.compile(r"^(/gradio_api)?/monitoring(/|$)")
 _CALL_POST = re.compile(r"^/gradio_api/call/[^/]+/?$")
 _CALL_GET = re.compile(r"^/gradio_api/call/(v2/)?[^/]+/(?P<event>[^/]+)$")
+_STREAMS = re.compile(r"^/gradio_api/(queue/data|heartbeat/)")  # long-lived result streams: not counted
 MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and headers around an uploaded file
 
 
@@ -64,7 +66,15 @@ class HttpGuard:
             await _refuse(send, 404, "not found")
             return
         client = self.clients.of_scope(scope)
-        if method == "GET" and (read := _CALL_GET.match(path)):
+        read = _CALL_GET.match(path) if method == "GET" else None
+        if not (read or _STREAMS.match(path)):
+            try:
+                self.requests.check(client)
+            except RateLimited:
+                log.warning("refused %s %s from %s: too many requests", method, path, client)
+                await _refuse(send, 429, "too many requests")
+                return
+        if read:
             self.results.read(read["event"])
         if method != "POST":
             await self.app(scope, receive, send)
@@ -82,10 +92,6 @@ class HttpGuard:
         await self.app(scope, receive, send)
 
     def _refusal(self, scope: Scope, path: str, client: str) -> tuple[int, str] | None:
-        try:
-            self.requests.check(client)
-        except RateLimited:
-            return 429, "too many requests"
         length = _content_length(scope)
         if path == UPLOAD_PATH:
             return self._upload_refusal(scope, client, length)

@@ -104,7 +104,8 @@ def test_posts_are_rate_limited_per_client_address() -> None:
     guard, app, _ = make(per_minute=8)  # burst 2
     assert [request(guard, "/gradio_api/queue/join")[0] for _ in range(3)] == [200, 200, 429]
     assert request(guard, "/gradio_api/queue/join", host="198.51.100.2")[0] == 200
-    assert request(guard, "/", "GET")[0] == 200  # pages are not counted
+    assert request(guard, "/config", "GET")[0] == 429  # page files count too…
+    assert request(guard, "/gradio_api/queue/data", "GET")[0] == 200  # …result streams do not
 
 
 def test_unread_call_results_are_capped_per_client_and_reading_frees_them() -> None:

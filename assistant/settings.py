@@ -61,6 +61,10 @@ class Settings(BaseSettings):
         600, description="HTTP requests (page files, questions, votes, uploads) one client address may make per minute, "
         "a quarter of them at once; excess gets 429 before any handler runs. A page load is ~40, a question ~3 (0 = no limit)."
     )
+    pages_per_minute: int = Field(
+        30, description="Page loads (the page, its config, the API description) one client address may make per minute, "
+        "half of them at once: Gradio builds each anew (~50 ms of CPU); a person reloads a few times (0 = no limit)."
+    )
     max_request_bytes: int = Field(
         1024 * 1024, description="Largest body of any HTTP call but a staff upload (a 500-character question is ~2 KB)."
     )

@@ -137,7 +137,7 @@ def api_ask(assistant: AssistantLike, question: str, history: list[dict] | None 
             admit()
         return assistant.ask(question, history or None, scope=scope).to_json()
     except GovQAError as exc:
-        log.info("ask refused: %s", exc)
+        log.debug("ask refused: %s", exc)  # expected (limits, bad input): not worth a line each
         raise gr.Error(str(exc), print_exception=False) from exc
     except Exception as exc:
         log.exception("ask failed")

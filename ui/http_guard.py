@@ -1,14 +1,16 @@
 """The HTTP layer in front of Gradio (pure ASGI): what is refused before any handler runs.
 
 - `/monitoring…`: not served (Gradio's dashboard shows every endpoint's call counts).
-- Every request but a result stream: a per-client rate (429). Every POST: a body cap (413), counted
-  as the body streams in too.
+- Every request but a result stream: a per-client rate (429); the page and its config, which Gradio
+  builds anew each time (160 KB, ~50 ms of CPU), a much lower one. Every POST: a body cap (413),
+  counted as the body streams in too.
 - `POST /gradio_api/upload`: only with a live staff session's cookie from its own address (403),
   never when no staff password is set, within a per-client quota of files and bytes per hour.
 - `POST /gradio_api/call/<api>`: refused (429) while the client has too many results unread; the
   call is remembered (ui/call_results.py) and `GET …/<event_id>` marks it read.
 
-Refusals are one log line and a short generic body: no detail, no traceback.
+Refusals are a short generic body, and one log line per client and reason a minute (with how many
+were refused meanwhile): a flood of refusals is not a flood of log lines.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -37,7 +41,28 @@ _MONITORING = re.compile(r"^(/gradio_api)?/monitoring(/|$)")
 _CALL_POST = re.compile(r"^/gradio_api/call/[^/]+/?$")
 _CALL_GET = re.compile(r"^/gradio_api/call/(v2/)?[^/]+/(?P<event>[^/]+)$")
 _STREAMS = re.compile(r"^/gradio_api/(queue/data|heartbeat/)")  # long-lived result streams: not counted
+_PAGES = re.compile(r"^/(config/?|gradio_api/info/?)?$")  # built per request: cheap to ask for, dear to answer
 MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and headers around an uploaded file
+LOG_EVERY_S = 60.0  # one line per client and reason this often, however many refusals
+
+
+class RefusalLog:
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self._last: dict[tuple[str, str], tuple[float, int]] = {}  # (client, reason) → (logged at, refused since)
+        self._lock = threading.Lock()
+
+    def note(self, client: str, reason: str, what: str) -> None:
+        with self._lock:
+            now = self.clock()
+            logged, since = self._last.get((client, reason), (-LOG_EVERY_S, 0))
+            if now - logged < LOG_EVERY_S:
+                self._last[(client, reason)] = (logged, since + 1)
+                return
+            if len(self._last) > 10_000:
+                self._last.clear()
+            self._last[(client, reason)] = (now, 0)
+        log.warning("refused %s from %s: %s%s", what, client, reason, f" ({since} more since the last line)" if since else "")
 
 
 @dataclass(frozen=True)
@@ -52,10 +77,11 @@ class UploadPolicy:
 
 
 class HttpGuard:
-    def __init__(self, app: Callable, *, clients: ClientAddresses, requests: RateLimiter, max_body_bytes: int,
-                 uploads: UploadPolicy, results: UnreadResults) -> None:
-        self.app, self.clients, self.requests, self.max_body_bytes = app, clients, requests, max_body_bytes
-        self.uploads, self.results = uploads, results
+    def __init__(self, app: Callable, *, clients: ClientAddresses, requests: RateLimiter, pages: RateLimiter,
+                 max_body_bytes: int, uploads: UploadPolicy, results: UnreadResults) -> None:
+        self.app, self.clients, self.requests, self.pages = app, clients, requests, pages
+        self.max_body_bytes, self.uploads, self.results = max_body_bytes, uploads, results
+        self.refusals = RefusalLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,8 +96,10 @@ class HttpGuard:
         if not (read or _STREAMS.match(path)):
             try:
                 self.requests.check(client)
+                if method == "GET" and _PAGES.match(path):
+                    self.pages.check(client)
             except RateLimited:
-                log.warning("refused %s %s from %s: too many requests", method, path, client)
+                self.refusals.note(client, "too many requests", f"{method} {path}")
                 await _refuse(send, 429, "too many requests")
                 return
         if read:
@@ -82,7 +110,7 @@ class HttpGuard:
         refusal = self._refusal(scope, path, client)
         if refusal is not None:
             status, reason = refusal
-            log.warning("refused %s %s from %s: %s", method, path, client, reason)
+            self.refusals.note(client, reason, f"{method} {path}")
             await _refuse(send, status, reason)
             return
         limit = self.uploads.max_file_bytes + MULTIPART_OVERHEAD if path == UPLOAD_PATH else self.max_body_bytes

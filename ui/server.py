@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KEEP_ALIVE_S = 5  # an idle kept-alive connection is closed after this (uvicorn's default, stated)
+SHUTDOWN_GRACE_S = 5  # on stop, open result streams (every browser tab holds one) get this long, then are closed
 MAX_TICKET_BYTES = 256
 
 
@@ -79,11 +80,16 @@ def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: Cl
                            bytes=RateLimiter(settings.upload_bytes_per_hour / 60, burst=settings.upload_bytes_per_hour),
                            cookie=COOKIE)
     requests = RateLimiter(settings.requests_per_minute, burst=max(settings.requests_per_minute // 4, 1))
-    return HttpGuard(app, clients=clients, requests=requests, max_body_bytes=settings.max_request_bytes,
+    pages = RateLimiter(settings.pages_per_minute, burst=max(settings.pages_per_minute // 2, 1))
+    return HttpGuard(app, clients=clients, requests=requests, pages=pages, max_body_bytes=settings.max_request_bytes,
                      uploads=uploads, results=results)
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
+    # One line per event; the project's own at INFO (staff actions, lockouts, sweeps), libraries' warnings only.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for ours in ("ui", "assistant", "index"):
+        logging.getLogger(ours).setLevel(logging.INFO)
     settings = assistant.settings
     if settings.chroma_host and settings.sync_seconds > 0:  # replicas share Chroma, not their catalogs
         assistant.keep_in_sync(settings.sync_seconds)
@@ -97,6 +103,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
                                                    settings.max_connections_per_client, settings.max_connections))
     config = uvicorn.Config(http_app(blocks, settings, gate, clients), host=host, port=port, log_level="warning",
                             http=functools.partial(GuardedHttpProtocol, connections=connections),
-                            timeout_keep_alive=KEEP_ALIVE_S, ws="none", lifespan="on", proxy_headers=False)
+                            timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=SHUTDOWN_GRACE_S, ws="none",
+                            lifespan="on", proxy_headers=False)
     print(f"* Running on http://{host}:{port}", flush=True)
     uvicorn.Server(config).run()

@@ -64,7 +64,8 @@ def make(per_minute: int = 600, may_upload=None, max_unread: int = 2) -> tuple[H
     app, dropped = StubApp(), []
     uploads = UploadPolicy(may_upload, max_file_bytes=1000, files=RateLimiter(2, burst=2), bytes=RateLimiter(1, burst=70_000))
     guard = HttpGuard(app, clients=ClientAddresses(), requests=RateLimiter(per_minute, burst=per_minute // 4 or 1),
-                      max_body_bytes=100, uploads=uploads, results=UnreadResults(max_unread, 60, dropped.append))
+                      pages=RateLimiter(8, burst=2), max_body_bytes=100, uploads=uploads,
+                      results=UnreadResults(max_unread, 60, dropped.append))
     return guard, app, dropped
 
 
@@ -106,6 +107,12 @@ def test_posts_are_rate_limited_per_client_address() -> None:
     assert request(guard, "/gradio_api/queue/join", host="198.51.100.2")[0] == 200
     assert request(guard, "/config", "GET")[0] == 429  # page files count too…
     assert request(guard, "/gradio_api/queue/data", "GET")[0] == 200  # …result streams do not
+
+
+def test_page_loads_have_their_own_lower_limit() -> None:
+    guard, app, _ = make()
+    assert [request(guard, "/config", "GET")[0] for _ in range(3)] == [200, 200, 429]
+    assert request(guard, "/assets/index.js", "GET")[0] == 200  # the page's files are not page loads
 
 
 def test_unread_call_results_are_capped_per_client_and_reading_frees_them() -> None:

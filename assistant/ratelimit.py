@@ -25,6 +25,14 @@ class RateLimiter:
 
     def check(self, key: str, cost: float = 1.0) -> None:
         """Take `cost` from the key's bucket, or raise RateLimited with the wait in seconds."""
+        self._take(key, cost)
+
+    def peek(self, key: str) -> None:
+        """Raise RateLimited as `check` would for one more, taking nothing: lets the HTTP layer refuse a
+        request cheaply that the handler, which takes the token, would refuse anyway."""
+        self._take(key, 1.0, take=False)
+
+    def _take(self, key: str, cost: float, take: bool = True) -> None:
         if self.rate <= 0:
             return  # 0 per minute = no limit
         with self._lock:
@@ -34,7 +42,7 @@ class RateLimiter:
             if tokens < cost:
                 self._buckets[key] = (tokens, now)
                 raise RateLimited(self.message.format(wait=int((min(cost, self.capacity) - tokens) / self.rate) + 1))
-            self._buckets[key] = (tokens - cost, now)
+            self._buckets[key] = (tokens - cost if take else tokens, now)
             if len(self._buckets) > _MAX_KEYS:
                 oldest = min(self._buckets, key=lambda k: self._buckets[k][1])
                 del self._buckets[oldest]

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         30, description="Page loads (the page, its config, the API description) one client address may make per minute, "
         "half of them at once: Gradio builds each anew (~50 ms of CPU); a person reloads a few times (0 = no limit)."
     )
+    events_per_minute: int = Field(
+        120, description="Gradio events (questions, votes, page events; each a queue slot and a session state) one "
+        "client address may start per minute, a quarter at once; a question in the browser is 2–3 (0 = no limit)."
+    )
     max_request_bytes: int = Field(
         1024 * 1024, description="Largest body of any HTTP call but a staff upload (a 500-character question is ~2 KB)."
     )

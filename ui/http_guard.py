@@ -2,8 +2,10 @@
 
 - `/monitoring…`: not served (Gradio's dashboard shows every endpoint's call counts).
 - Every request but a result stream: a per-client rate (429); the page and its config, which Gradio
-  builds anew each time (160 KB, ~50 ms of CPU), a much lower one. Every POST: a body cap (413),
-  counted as the body streams in too.
+  builds anew each time (160 KB, ~50 ms of CPU), a much lower one; Gradio events (each costs a queue
+  slot and a session state) one in between. Every POST: a body cap (413), counted as the body streams in.
+- `POST /gradio_api/call/ask` while the client's ask limit is used up, and `…/call/delete_report`
+  while it is locked out: refused here (429, with the handler's message), not after Gradio's queue.
 - `POST /gradio_api/upload`: only with a live staff session's cookie from its own address (403),
   never when no staff password is set, within a per-client quota of files and bytes per hour.
 - `POST /gradio_api/call/<api>`: refused (429) while the client has too many results unread; the
@@ -25,8 +27,8 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
 
-from assistant.errors import RateLimited
-from assistant.ratelimit import RateLimiter
+from assistant.errors import LockedOut, RateLimited
+from assistant.ratelimit import Lockout, RateLimiter
 from ui.call_results import UnreadResults
 from ui.clients import ClientAddresses
 
@@ -42,6 +44,7 @@ _CALL_POST = re.compile(r"^/gradio_api/call/[^/]+/?$")
 _CALL_GET = re.compile(r"^/gradio_api/call/(v2/)?[^/]+/(?P<event>[^/]+)$")
 _STREAMS = re.compile(r"^/gradio_api/(queue/data|heartbeat/)")  # long-lived result streams: not counted
 _PAGES = re.compile(r"^/(config/?|gradio_api/info/?)?$")  # built per request: cheap to ask for, dear to answer
+_EVENTS = re.compile(r"^/gradio_api/(queue/join|call/|run/)")
 MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and headers around an uploaded file
 LOG_EVERY_S = 60.0  # one line per client and reason this often, however many refusals
 
@@ -66,6 +69,18 @@ class RefusalLog:
 
 
 @dataclass(frozen=True)
+class RequestLimits:
+    """Per-client rates: every request, page loads, Gradio events; and the handlers' own ask limit and
+    password lockout, peeked at (never taken) to refuse early."""
+
+    requests: RateLimiter
+    pages: RateLimiter
+    events: RateLimiter
+    asks: RateLimiter | None = None
+    lockout: Lockout | None = None
+
+
+@dataclass(frozen=True)
 class UploadPolicy:
     """Who may upload and how much: `may_upload(cookie, client)` is the staff gate's; None = nobody."""
 
@@ -77,9 +92,9 @@ class UploadPolicy:
 
 
 class HttpGuard:
-    def __init__(self, app: Callable, *, clients: ClientAddresses, requests: RateLimiter, pages: RateLimiter,
-                 max_body_bytes: int, uploads: UploadPolicy, results: UnreadResults) -> None:
-        self.app, self.clients, self.requests, self.pages = app, clients, requests, pages
+    def __init__(self, app: Callable, *, clients: ClientAddresses, limits: RequestLimits, max_body_bytes: int,
+                 uploads: UploadPolicy, results: UnreadResults) -> None:
+        self.app, self.clients, self.limits = app, clients, limits
         self.max_body_bytes, self.uploads, self.results = max_body_bytes, uploads, results
         self.refusals = RefusalLog()
 
@@ -95,12 +110,10 @@ class HttpGuard:
         read = _CALL_GET.match(path) if method == "GET" else None
         if not (read or _STREAMS.match(path)):
             try:
-                self.requests.check(client)
-                if method == "GET" and _PAGES.match(path):
-                    self.pages.check(client)
-            except RateLimited:
-                self.refusals.note(client, "too many requests", f"{method} {path}")
-                await _refuse(send, 429, "too many requests")
+                self._count(method, path, client)
+            except (RateLimited, LockedOut) as exc:
+                self.refusals.note(client, type(exc).__name__, f"{method} {path}")
+                await _refuse(send, 429, str(exc))
                 return
         if read:
             self.results.read(read["event"])
@@ -118,6 +131,18 @@ class HttpGuard:
         if _CALL_POST.match(path):
             send = self._remembering_calls(send, client)
         await self.app(scope, receive, send)
+
+    def _count(self, method: str, path: str, client: str) -> None:
+        limits = self.limits
+        limits.requests.check(client)
+        if method == "GET" and _PAGES.match(path):
+            limits.pages.check(client)
+        if method == "POST" and _EVENTS.match(path):
+            limits.events.check(client)
+            if limits.asks is not None and _CALL_POST.match(path) and path.rstrip("/").endswith("/ask"):
+                limits.asks.peek(client)
+            if limits.lockout is not None and path.rstrip("/").endswith("/call/delete_report"):
+                limits.lockout.check(client)
 
     def _refusal(self, scope: Scope, path: str, client: str) -> tuple[int, str] | None:
         length = _content_length(scope)
@@ -201,8 +226,9 @@ def _capped(receive: Receive, limit: int) -> Receive:
 
 
 async def _refuse(send: Send, status: int, reason: str) -> None:
-    body = json.dumps({"error": reason}).encode()
+    body = json.dumps({"error": reason}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})

@@ -22,7 +22,7 @@ from ui.assets import CSS, HEAD
 from ui.call_results import UnreadResults, gradio_dropper
 from ui.clients import ClientAddresses
 from ui.connections import ConnectionLimits, GuardedHttpProtocol, OpenConnections
-from ui.http_guard import HttpGuard, UploadPolicy
+from ui.http_guard import HttpGuard, RequestLimits, UploadPolicy
 from ui.staff import COOKIE, SESSION_PATH, StaffGate
 from ui.uploads import keep_swept
 
@@ -54,7 +54,8 @@ def handler_limits(settings: Settings, clients: ClientAddresses) -> Limits:
                   clients=clients)
 
 
-def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: ClientAddresses) -> FastAPI:
+def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: ClientAddresses,
+             asks: RateLimiter | None) -> FastAPI:
     """FastAPI with the staff cookie route, the Gradio app mounted at /, and the guard around both."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -79,9 +80,12 @@ def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: Cl
                            files=RateLimiter(settings.uploads_per_hour / 60, burst=max(settings.uploads_per_hour // 3, 1)),
                            bytes=RateLimiter(settings.upload_bytes_per_hour / 60, burst=settings.upload_bytes_per_hour),
                            cookie=COOKIE)
-    requests = RateLimiter(settings.requests_per_minute, burst=max(settings.requests_per_minute // 4, 1))
-    pages = RateLimiter(settings.pages_per_minute, burst=max(settings.pages_per_minute // 2, 1))
-    return HttpGuard(app, clients=clients, requests=requests, pages=pages, max_body_bytes=settings.max_request_bytes,
+    limits = RequestLimits(
+        requests=RateLimiter(settings.requests_per_minute, burst=max(settings.requests_per_minute // 4, 1)),
+        pages=RateLimiter(settings.pages_per_minute, burst=max(settings.pages_per_minute // 2, 1)),
+        events=RateLimiter(settings.events_per_minute, burst=max(settings.events_per_minute // 4, 1)),
+        asks=asks, lockout=gate.lockout if gate.enabled else None)
+    return HttpGuard(app, clients=clients, limits=limits, max_body_bytes=settings.max_request_bytes,
                      uploads=uploads, results=results)
 
 
@@ -95,13 +99,15 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
         assistant.keep_in_sync(settings.sync_seconds)
     clients = ClientAddresses.of(settings.trusted_proxies, settings.client_ip_header)
     gate = staff_gate(settings, clients)
+    limits = handler_limits(settings, clients)
     blocks = build_app(assistant, gate=gate, feedback=FeedbackStore.for_index(
-        Path(settings.index_dir), max_comment_chars=settings.max_comment_chars), limits=handler_limits(settings, clients))
+        Path(settings.index_dir), max_comment_chars=settings.max_comment_chars), limits=limits)
     # Answers take ~20 ms of CPU: several at once keep the queue short; a bounded queue sheds overload.
     blocks.queue(default_concurrency_limit=settings.chat_concurrency, max_size=settings.queue_size)
     connections = OpenConnections(ConnectionLimits(settings.header_timeout_s, settings.min_body_bytes_per_s,
                                                    settings.max_connections_per_client, settings.max_connections))
-    config = uvicorn.Config(http_app(blocks, settings, gate, clients), host=host, port=port, log_level="warning",
+    config = uvicorn.Config(http_app(blocks, settings, gate, clients, limits.asks), host=host, port=port,
+                            log_level="warning",
                             http=functools.partial(GuardedHttpProtocol, connections=connections),
                             timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=SHUTDOWN_GRACE_S, ws="none",
                             lifespan="on", proxy_headers=False)

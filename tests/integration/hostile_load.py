@@ -69,17 +69,17 @@ def _residents(job: tuple[str, list[int], float]) -> list:
 # --- the abusers: each repeats one attack --------------------------------------------------------
 def _flood_unread(url, http, port, address):
     event, payload = ask(http, url, read=False)
-    return event if event == "posted" else str(payload)
+    return event if event == "posted" else str(payload)[:3]
 
 
 def _flood_read(url, http, port, address):
     event, payload = ask(http, url)
-    return event if event != "error" else "limited" if "太频繁" in str(payload) else "error"
+    return f"{event}: limited" if "太频繁" in str(payload) else event
 
 
 def _guess(url, http, port, address):
     event, payload = call(http, url, "delete_report", "kandun-2022-review-2023-plan", f"guess-{random.random()}")
-    return "locked" if "锁定" in str(payload) else event
+    return f"{event}: locked" if "锁定" in str(payload) else event
 
 
 def _upload(url, http, port, address):

@@ -94,10 +94,10 @@ def client(address: str, timeout: float = 30) -> httpx.Client:
 
 
 def call(http: httpx.Client, url: str, api: str, *data, read: bool = True) -> tuple[str, object]:
-    """Gradio's two-step API: ("complete", output) / ("error", message) / ("refused", HTTP status)."""
+    """Gradio's two-step API: ("complete", output) / ("error", message) / ("refused", "<HTTP status> <body>")."""
     posted = http.post(f"{url}/gradio_api/call/{api}", json={"data": list(data)})
     if posted.status_code != 200:
-        return "refused", posted.status_code
+        return "refused", f"{posted.status_code} {posted.text}"
     event_id = posted.json()["event_id"]
     if not read:
         return "posted", event_id

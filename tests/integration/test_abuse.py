@@ -103,8 +103,9 @@ def test_password_guessing_is_locked_out_even_for_the_right_password(server) -> 
         replies = [call(http, server.url, "delete_report", "kandun-2022-review-2023-plan", g) for g in guesses]
     elapsed = time.perf_counter() - started
     messages = [str(payload) for _, payload in replies]
-    assert all(event == "error" for event, _ in replies)  # the right password among them was refused too
+    assert all(event in ("error", "refused") for event, _ in replies)  # the right password among them too
     assert sum("已暂时锁定" in m for m in messages) == len(guesses) - 5  # only 5 were ever checked
+    assert all(m.startswith("429") for m in messages[5:])  # the locked-out ones refused before Gradio's queue
     assert "已暂时锁定" in messages[guesses.index(PASSWORD)]
     assert "staff password refused for 127.0.2.6" in server.log_text()
     with client("127.0.2.7") as other:  # another address is not locked
@@ -118,7 +119,7 @@ def test_new_sessions_do_not_escape_the_rate_limit(server) -> None:
     with client("127.0.2.8") as http:
         replies = [ask(http, server.url) for _ in range(40)]  # each raw call is a new Gradio session
     answered = sum(event == "complete" for event, _ in replies)
-    limited = sum("提问太频繁" in str(payload) for _, payload in replies)
+    limited = sum("提问太频繁" in str(payload) for _, payload in replies)  # in the handler, or 429 before it
     assert answered <= 8 and answered + limited == 40  # was: 100 answered in 1.1 s
     with client("127.0.2.9") as other:
         assert ask(other, server.url)[0] == "complete"  # someone else still gets answers
@@ -130,7 +131,10 @@ def test_unread_results_are_capped_and_dropped_after_their_ttl(server) -> None:
     with client("127.0.2.10") as http:
         replies = [ask(http, server.url, read=False) for _ in range(60)]
         accepted = sum(event == "posted" for event, _ in replies)
-        assert accepted == 20 and {p for e, p in replies if e == "refused"} == {429}
+        refused = [p for e, p in replies if e == "refused"]
+        # The ask limit stops them first here (each unread call is still an ask); the unread cap (20, see
+        # tests/ui/test_http_guard.py) bounds the other APIs and a higher ask limit.
+        assert accepted <= 20 and len(refused) == 60 - accepted and all(p.startswith("429") for p in refused)
         time.sleep(UNREAD_TTL_S * 1.5 + 1)  # the results expire: the client may call again
         assert ask(http, server.url, read=False)[0] == "posted"
     assert server.rss_mb() - before < 50  # was: 20,000 unread calls grew the server 1.1 → 1.9 GB

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from assistant.ratelimit import RateLimiter
+from assistant.ratelimit import Lockout, RateLimiter
 from ui.call_results import UnreadResults
 from ui.clients import ClientAddresses
-from ui.http_guard import HttpGuard, UploadPolicy
+from ui.http_guard import HttpGuard, RequestLimits, UploadPolicy
 from ui.uploads import discard_upload, sweep
 
 
@@ -60,11 +60,13 @@ def request(guard, path: str, method: str = "POST", body: bytes = b"", host: str
     return status, json.loads(payload) if payload else {}
 
 
-def make(per_minute: int = 600, may_upload=None, max_unread: int = 2) -> tuple[HttpGuard, StubApp, list[str]]:
+def make(per_minute: int = 600, may_upload=None, max_unread: int = 2, asks: RateLimiter | None = None,
+         lockout: Lockout | None = None) -> tuple[HttpGuard, StubApp, list[str]]:
     app, dropped = StubApp(), []
     uploads = UploadPolicy(may_upload, max_file_bytes=1000, files=RateLimiter(2, burst=2), bytes=RateLimiter(1, burst=70_000))
-    guard = HttpGuard(app, clients=ClientAddresses(), requests=RateLimiter(per_minute, burst=per_minute // 4 or 1),
-                      pages=RateLimiter(8, burst=2), max_body_bytes=100, uploads=uploads,
+    limits = RequestLimits(requests=RateLimiter(per_minute, burst=per_minute // 4 or 1), pages=RateLimiter(8, burst=2),
+                           events=RateLimiter(per_minute, burst=per_minute // 4 or 1), asks=asks, lockout=lockout)
+    guard = HttpGuard(app, clients=ClientAddresses(), limits=limits, max_body_bytes=100, uploads=uploads,
                       results=UnreadResults(max_unread, 60, dropped.append))
     return guard, app, dropped
 
@@ -113,6 +115,20 @@ def test_page_loads_have_their_own_lower_limit() -> None:
     guard, app, _ = make()
     assert [request(guard, "/config", "GET")[0] for _ in range(3)] == [200, 200, 429]
     assert request(guard, "/assets/index.js", "GET")[0] == 200  # the page's files are not page loads
+
+
+def test_asks_over_the_limit_and_locked_out_password_calls_are_refused_before_gradio() -> None:
+    asks = RateLimiter(per_minute=60, burst=1, clock=lambda: 0.0)
+    lockout = Lockout(per_key=1, overall=100, window_s=900)
+    guard, app, _ = make(asks=asks, lockout=lockout)
+    assert request(guard, "/gradio_api/call/ask")[0] == 200  # peeked, not taken: the handler takes it
+    asks.check("198.51.100.1")
+    status, body = request(guard, "/gradio_api/call/ask")
+    assert status == 429 and "提问太频繁" in body["error"]
+    lockout.failed("198.51.100.1")
+    status, body = request(guard, "/gradio_api/call/delete_report")
+    assert status == 429 and "已暂时锁定" in body["error"]
+    assert app.calls == ["/gradio_api/call/ask"]
 
 
 def test_unread_call_results_are_capped_per_client_and_reading_frees_them() -> None:

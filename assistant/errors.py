@@ -17,4 +17,12 @@ class LLMUnavailable(GovQAError):
 
 
 class RateLimited(GovQAError):
-    """Too many questions from one session in a short time."""
+    """Too many requests from one client address in a short time."""
+
+
+class LockedOut(GovQAError):
+    """Too many wrong staff passwords lately, from this client or from everyone."""
+
+
+class CommentTooLong(GovQAError):
+    """A feedback comment over the configured length."""

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from assistant.errors import CommentTooLong
 from assistant.records import Answer
 
 FEEDBACK_FILE = "feedback.sqlite3"
 RATINGS = (-1, 0, 1)  # 👎, no vote, 👍
+MAX_COMMENT_CHARS = 1000  # a resident's note, not a file (GOVQA_MAX_COMMENT_CHARS)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -64,15 +66,16 @@ def _check_rating(rating: int) -> None:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_comment_chars: int = MAX_COMMENT_CHARS) -> None:
         self.path = Path(path)
+        self.max_comment_chars = max_comment_chars
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.execute(_SCHEMA)
 
     @classmethod
-    def for_index(cls, index_dir: Path) -> FeedbackStore:
-        return cls(Path(index_dir) / FEEDBACK_FILE)
+    def for_index(cls, index_dir: Path, max_comment_chars: int = MAX_COMMENT_CHARS) -> FeedbackStore:
+        return cls(Path(index_dir) / FEEDBACK_FILE, max_comment_chars)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -99,8 +102,12 @@ class FeedbackStore:
             return db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, row_id)).rowcount == 1
 
     def add_comment(self, row_id: int, comment: str) -> bool:
+        """Raises CommentTooLong past `max_comment_chars`: the store never holds an oversized comment."""
+        comment = comment.strip()
+        if len(comment) > self.max_comment_chars:
+            raise CommentTooLong(f"补充说明太长（{len(comment)} 字），请精简到 {self.max_comment_chars} 字以内。")
         with self._db() as db:
-            return db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment.strip(), row_id)).rowcount == 1
+            return db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, row_id)).rowcount == 1
 
     def rows(self) -> list[FeedbackRow]:
         with self._db() as db:

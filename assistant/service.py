@@ -14,11 +14,15 @@ from assistant.ledger.store import Ledger
 from assistant.records import Answer
 from assistant.settings import Settings, collection_name
 from index.catalog import Catalog
+from index.disk import keep_reserve
 from index.embedding import CachedQueryEmbedder, Embedder, make_embedder
 from index.errors import GovQAError
 from index.identity import Correction
-from index.ingest import IngestResult, delete_report, ingest_files, read_report, repair_vectors
+from index.ingest import (
+    IngestResult, assign_doc_id, delete_report, ingest_files, read_report, repair_vectors, source_key, upload_key,
+)
 from index.places import gazetteer
+from index.reading.sizes import ReadLimits
 from index.records import Report
 from index.retrieval import HybridRetriever
 from index.sync import sync_catalog
@@ -70,33 +74,44 @@ class Assistant:
                                        max_question_chars=self.settings.max_question_chars)
 
     # --- reports -----------------------------------------------------------------------------
+    @property
+    def read_limits(self) -> ReadLimits:
+        s = self.settings
+        return ReadLimits(s.max_report_bytes, s.max_report_paragraphs, s.max_report_chars, s.max_html_depth)
+
     def ingest(self, paths: Iterable[Path], progress: Callable[[int, int], None] | None = None,
-               errors: list[tuple[Path, Exception]] | None = None,
-               correction: Correction | None = None) -> list[IngestResult]:
+               errors: list[tuple[Path, Exception]] | None = None, correction: Correction | None = None,
+               replace: bool = False, uploaded: bool = False) -> list[IngestResult]:
         """Ingest report files. A bad file raises before anything is written, unless `errors` is
-        given: then it is listed there and the other files go in."""
+        given: then it is listed there and the other files go in. A file replaces only the report of
+        its own source (`replace`: the report its name's id names, whoever's); `uploaded`: staff uploads."""
         with self._writing:
             results = ingest_files(list(paths), self.catalog, self.vectors, self.embedder,
-                                   max_bytes=self.settings.max_report_bytes, progress=progress, errors=errors,
-                                   correction=correction)
+                                   limits=self.read_limits, progress=progress, errors=errors, correction=correction,
+                                   replace_ids=replace, uploaded=uploaded,
+                                   min_free_bytes=self.settings.min_free_disk_bytes)
             self.ledger.sync(self.catalog)
         return results
 
-    def preview(self, path: Path, correction: Correction | None = None) -> Report:
-        """Parse a report without touching the index, so staff can check it before committing."""
-        return read_report(Path(path), self.settings.max_report_bytes, correction)
+    def preview(self, path: Path, correction: Correction | None = None, uploaded: bool = False) -> Report:
+        """Parse a report without touching the index, so staff can check it before committing; its id is
+        the one ingest would give it."""
+        path = Path(path)
+        key = upload_key(path.name) if uploaded else source_key(path)
+        return read_report(path, self.read_limits, correction, assign_doc_id(path, key, self.catalog))
 
     def report(self, doc_id: str) -> Report | None:
         """One report with all its paragraphs (for the report viewer)."""
         return self.catalog.report(doc_id)
 
     def ensure_index(self) -> list[IngestResult]:
-        """A new user gets a working chat: ingest the bundled sample report when nothing is indexed.
+        """A new user gets a working chat: ingest the bundled sample report into a new index.
         Chunks without vectors (another model or backend chosen, a wiped Chroma server) are embedded again."""
         # The gazetteer (~1.5 s to load) is read by the first question that names no indexed government.
         threading.Thread(target=gazetteer, name="govqa-gazetteer", daemon=True).start()
+        keep_reserve(Path(self.settings.index_dir))  # room to open the index if an ingest fills the disk
         self.sync()  # a new replica behind a shared Chroma server gets its catalog from there
-        if not self.catalog.reports():
+        if not self.catalog.ever_used():  # once staff have emptied an index, it stays empty
             return self.ingest([self.settings.sample_report])
         repair_vectors(self.catalog, self.vectors, self.embedder)
         self.ledger.sync(self.catalog)  # indexes built before the ledger existed get one

@@ -52,7 +52,67 @@ class Settings(BaseSettings):
     )
     chat_concurrency: int = Field(4, description="Questions the chat server answers at once (Gradio queue).")
     queue_size: int = Field(200, description="Waiting requests beyond this are turned away rather than left to time out.")
-    rate_limit_per_minute: int = Field(30, description="Questions one chat session may ask per minute (0 = no limit).")
+    rate_limit_per_minute: int = Field(
+        30, description="Questions one client address may ask per minute, chat and API together (0 = no limit)."
+    )
+    feedback_per_minute: int = Field(20, description="Votes and comments one client address may send per minute.")
+    max_comment_chars: int = Field(1000, description="Longer feedback comments are refused: a resident's note, not a file.")
+    requests_per_minute: int = Field(
+        600, description="HTTP requests (page files, questions, votes, uploads) one client address may make per minute, "
+        "a quarter of them at once; excess gets 429 before any handler runs. A page load is ~40, a question ~3 (0 = no limit)."
+    )
+    pages_per_minute: int = Field(
+        30, description="Page loads (the page, its config, the API description) one client address may make per minute, "
+        "half of them at once: Gradio builds each anew (~50 ms of CPU); a person reloads a few times (0 = no limit)."
+    )
+    events_per_minute: int = Field(
+        120, description="Gradio events (questions, votes, page events; each a queue slot and a session state) one "
+        "client address may start per minute, a quarter at once; a question in the browser is 2–3 (0 = no limit)."
+    )
+    max_request_bytes: int = Field(
+        1024 * 1024, description="Largest body of any HTTP call but a staff upload (a 500-character question is ~2 KB)."
+    )
+    max_unread_results: int = Field(
+        20, description="`/call` results one client may leave unread; more calls are refused until it reads them."
+    )
+    unread_result_ttl_s: float = Field(60, description="A `/call` result nobody read within this is dropped.")
+    header_timeout_s: float = Field(
+        10, description="A request's line and headers must arrive within this (slow clients are cut off)."
+    )
+    min_body_bytes_per_s: int = Field(
+        16 * 1024, description="After its headers a body may take 10 s plus its length at this rate; slower is cut off."
+    )
+    max_connections_per_client: int = Field(
+        64, description="Open connections one peer address may hold; a browser uses about 6, a proxy needs more."
+    )
+    max_connections: int = Field(4096, description="Open connections in all; far below the process's file limit.")
+    trusted_proxies: list[str] = Field(
+        [], description="Addresses of reverse proxies whose client-address header is believed (JSON list); "
+        "empty = the peer address is the client."
+    )
+    client_ip_header: str = Field("x-forwarded-for", description="The header a trusted proxy puts the client address in.")
+    staff_failures_before_lockout: int = Field(5, description="Wrong staff passwords from one client before it is locked out.")
+    staff_global_failures_before_lockout: int = Field(
+        50, description="Wrong staff passwords from all clients together before every password check is locked."
+    )
+    staff_lockout_s: float = Field(900, description="How long a lockout lasts; failures older than this are forgotten.")
+    staff_session_idle_s: float = Field(1800, description="A staff session unused this long expires.")
+    staff_session_max_s: float = Field(8 * 3600, description="A staff session expires this long after login, used or not.")
+    uploads_per_hour: int = Field(30, description="Files one client may upload per hour (staff only).")
+    upload_bytes_per_hour: int = Field(500 * 1024 * 1024, description="Bytes one client may upload per hour (staff only).")
+    upload_ttl_s: float = Field(1800, description="An uploaded file not imported within this is deleted.")
+    max_report_paragraphs: int = Field(
+        20_000, description="Reports with more paragraphs are refused (the longest real report has ~1,000)."
+    )
+    max_report_chars: int = Field(
+        3_000_000, description="Reports with more characters are refused (~10 minutes of embedding; real ones are ~50,000)."
+    )
+    max_html_depth: int = Field(
+        256, description="HTML nested deeper is refused (real pages nest ~30 deep; parsing cost grows with depth)."
+    )
+    min_free_disk_bytes: int = Field(
+        200 * 1024 * 1024, description="Ingest is refused when the index's disk would have less free space than this."
+    )
     staff_password: SecretStr | None = Field(
         None, description="Staff workspace password (upload/delete in the UI); unset = no staff workspace."
     )

@@ -17,6 +17,7 @@ from index.records import Chunk, Paragraph, Report
 from index.sqlite import ThreadConnections
 
 TOKEN_SEP = "\x1f"  # the ASCII unit separator: never inside a token
+LEGACY_SOURCE = "name:"  # a report ingested before sources were kept is known by its file name only
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -40,7 +41,12 @@ CREATE TABLE IF NOT EXISTS lexicon (doc_id TEXT NOT NULL, term TEXT NOT NULL, PR
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 -- Whose report (index.identity.Identity as JSON); its own table so catalogs from before it open as they are.
 CREATE TABLE IF NOT EXISTS identities (doc_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+-- Where each report was read from (index.ingest.source_key): only its own source replaces it.
+CREATE TABLE IF NOT EXISTS sources (doc_id TEXT PRIMARY KEY, source_key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sources_key ON sources (source_key);
 INSERT OR IGNORE INTO state VALUES ('generation', 0);
+-- 1 once any report was stored or deleted: an index its staff emptied is not given the sample again.
+INSERT OR IGNORE INTO state VALUES ('used', 0);
 """
 
 
@@ -54,11 +60,14 @@ class Catalog:
 
     # --- writes -------------------------------------------------------------------------------
     def replace_report(self, report: Report, chunks: Sequence[Chunk], terms: Iterable[str],
-                       tokens: Sequence[Sequence[str]]) -> None:
+                       tokens: Sequence[Sequence[str]], source_key: str | None = None) -> None:
         """Swap a report's rows in one transaction: readers see the old report or the new one.
-        `tokens` are the chunks' BM25 tokens, in the order of `chunks`."""
+        `tokens` are the chunks' BM25 tokens, in the order of `chunks`; `source_key` where it was read
+        (None for a report taken from another replica: its source stays unknown here)."""
         with self._connect() as db:
             self._delete(db, report.doc_id)
+            if source_key is not None:
+                db.execute("INSERT INTO sources VALUES (?,?)", (report.doc_id, source_key))
             db.execute(
                 "INSERT INTO reports VALUES (?,?,?,?,?,?,?)",
                 (report.doc_id, report.title, report.source, report.content_hash,
@@ -78,21 +87,44 @@ class Catalog:
                            [(c.chunk_id, c.doc_id, TOKEN_SEP.join(t)) for c, t in zip(chunks, tokens, strict=True)])
             db.executemany("INSERT OR IGNORE INTO lexicon VALUES (?,?)", [(report.doc_id, t) for t in terms])
             db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+            db.execute("UPDATE state SET value = 1 WHERE key = 'used'")
 
     def delete_report(self, doc_id: str) -> bool:
         with self._connect() as db:
             existed = self._delete(db, doc_id)
             db.execute("UPDATE state SET value = value + 1 WHERE key = 'generation'")
+            db.execute("UPDATE state SET value = 1 WHERE key = 'used'")
         return existed
 
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
         existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
-        for table in ("paragraphs", "chunks", "chunk_tokens", "lexicon", "identities"):
+        for table in ("paragraphs", "chunks", "chunk_tokens", "lexicon", "identities", "sources"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return existed
 
     # --- reads --------------------------------------------------------------------------------
+    def ever_used(self) -> bool:
+        """Has any report been stored or deleted here (a catalog from before the flag: does it hold any)?"""
+        db = self._connect()
+        used = db.execute("SELECT value FROM state WHERE key = 'used'").fetchone()[0]
+        return bool(used) or db.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is not None
+
+    def doc_id_of_source(self, source_key: str) -> str | None:
+        row = self._connect().execute("SELECT doc_id FROM sources WHERE source_key = ? ORDER BY rowid DESC LIMIT 1",
+                                      (source_key,)).fetchone()  # after --replace a source may hold two: the newest
+        return row[0] if row else None
+
+    def source_of(self, doc_id: str) -> str | None:
+        """The source key of the report with this id; LEGACY_SOURCE + its file name when it was never
+        recorded; None when there is no such report."""
+        row = self._connect().execute(
+            "SELECT s.source_key, r.source FROM reports r LEFT JOIN sources s ON s.doc_id = r.doc_id WHERE r.doc_id = ?",
+            (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return row[0] if row[0] is not None else LEGACY_SOURCE + row[1]
+
     def generation(self) -> int:
         return self._connect().execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0]
 

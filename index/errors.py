@@ -30,6 +30,18 @@ class NeedsOCR(ReportError):
     pass
 
 
+class UnreadableReport(ReportError):
+    """A reader failed in a way it did not foresee (a hostile or broken file)."""
+
+
+class DocIdTaken(ReportError):
+    """--replace named a report id, or a file asked for one, that another source holds."""
+
+
+class DiskFull(GovQAError):
+    """Too little free disk space to ingest, or the disk filled up while writing."""
+
+
 class StoreUnavailable(GovQAError):
     """The vector store or the embedding model cannot be reached or loaded."""
 

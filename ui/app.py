@@ -12,8 +12,8 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import gradio as gr
 
@@ -23,17 +23,15 @@ from assistant.ratelimit import RateLimiter
 from assistant.records import Answer
 from index.errors import GovQAError
 from index.records import Report
-from ui.assets import BRIDGE_JS, CSS, HEAD, SCROLL_JS
+from ui.assets import BRIDGE_JS, SCROLL_JS
+from ui.clients import ClientAddresses
 from ui.render import (
-    SCRIPT_CHOICES, Coverage, Message, Script, Turn, coverage_of, indexed_line, parse_paragraph_anchor, render_chat,
-    render_text, user_message,
+    SCRIPT_CHOICES, Coverage, Message, Script, Turn, coverage_of, indexed_line, parse_paragraph_anchor, plain_html,
+    render_chat, render_text, user_message,
 )
 from ui.ledger_tab import build_ledger_tab
 from ui.reports import render_report, report_choices
 from ui.staff import PRIVATE, StaffAssistant, StaffGate, api_delete_report, build_staff_tab
-
-if TYPE_CHECKING:
-    from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +45,22 @@ EXAMPLES = (
 STREAM_STEP = 4  # characters added per streamed update
 STREAM_DELAY_S = 0.02  # the offline answer is ready at once; pacing makes the streaming visible
 INTERNAL_ERROR = "内部错误，请稍后重试。"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-client limits of the handlers, keyed on the client address (not Gradio's session, which
+    every raw API call gets anew). None = unlimited."""
+
+    asks: RateLimiter | None = None
+    feedback: RateLimiter | None = None
+    clients: ClientAddresses = ClientAddresses()
+
+    def admission(self, limiter: RateLimiter | None, request: Any) -> Callable[[], None] | None:
+        if limiter is None:
+            return None
+        key = self.clients.of_request(request)
+        return lambda: limiter.check(key)
 
 
 class AssistantLike(StaffAssistant, Protocol):
@@ -116,12 +130,18 @@ def respond(assistant: AssistantLike, question: str, turns: list[Turn], script: 
 
 def api_ask(assistant: AssistantLike, question: str, history: list[dict] | None = None,
             admit: Callable[[], None] | None = None, scope: Scope | None = None) -> dict:
+    """The API's answer. Refusals carry their Chinese message and log one line; anything else is a
+    generic message to the caller and a traceback in the log only."""
     try:
         if admit is not None:
             admit()
         return assistant.ask(question, history or None, scope=scope).to_json()
     except GovQAError as exc:
-        raise gr.Error(str(exc)) from exc
+        log.debug("ask refused: %s", exc)  # expected (limits, bad input): not worth a line each
+        raise gr.Error(str(exc), print_exception=False) from exc
+    except Exception as exc:
+        log.exception("ask failed")
+        raise gr.Error(INTERNAL_ERROR, print_exception=False) from exc
 
 
 # --- feedback --------------------------------------------------------------------------------------
@@ -131,24 +151,35 @@ def _rating(liked: bool | str) -> int:
 
 
 def vote(feedback: FeedbackStore, turns: Sequence[Turn], message_index: int,
-         liked: bool | str) -> tuple[dict, int | None, str]:
+         liked: bool | str, admit: Callable[[], None] | None = None) -> tuple[dict, int | None, str]:
     """(comment box, row the comment goes to, message) after 👍/👎 on the chat message at that index."""
     turn_index = message_index // 2  # each turn is a question and a reply
     turn = turns[turn_index] if 0 <= turn_index < len(turns) else None
     if turn is None or turn.feedback_id is None:
-        return gr.update(visible=False), None, "这条消息无法评价。"
+        return gr.update(visible=False), None, plain_html("这条消息无法评价。")
+    try:
+        if admit is not None:
+            admit()
+    except GovQAError as exc:
+        return gr.update(visible=False), None, plain_html(str(exc))
     rating = _rating(liked)
     feedback.rate(turn.feedback_id, rating)
     if rating == 0:
-        return gr.update(visible=False), None, "已撤回评价。"
-    return gr.update(visible=True), turn.feedback_id, "感谢反馈！如愿意，可以补充说明："
+        return gr.update(visible=False), None, plain_html("已撤回评价。")
+    return gr.update(visible=True), turn.feedback_id, plain_html("感谢反馈！如愿意，可以补充说明：")
 
 
-def save_comment(feedback: FeedbackStore, row_id: int | None, comment: str) -> tuple[dict, None, str, str]:
-    """(comment box hidden, no pending row, cleared text, message)."""
+def save_comment(feedback: FeedbackStore, row_id: int | None, comment: str,
+                 admit: Callable[[], None] | None = None) -> tuple[dict, int | None, str, str]:
+    """(comment box, pending row, text, message): hidden and cleared once saved; kept for a too-long comment."""
     if row_id is not None and comment.strip():
-        feedback.add_comment(row_id, comment)
-    return gr.update(visible=False), None, "", "已收到，谢谢！"
+        try:
+            if admit is not None:
+                admit()
+            feedback.add_comment(row_id, comment)
+        except GovQAError as exc:
+            return gr.update(visible=True), row_id, comment, plain_html(str(exc))
+    return gr.update(visible=False), None, "", plain_html("已收到，谢谢！")
 
 
 # --- report viewer ---------------------------------------------------------------------------------
@@ -173,19 +204,19 @@ def on_page_load(assistant: AssistantLike) -> tuple[str, dict, str]:
 
 
 # --- app -------------------------------------------------------------------------------------------
-def build_app(assistant: AssistantLike, *, staff_password: str | None = None,
-              feedback: FeedbackStore | None = None, limiter: RateLimiter | None = None) -> gr.Blocks:
-    """The whole app. No staff password: no staff tab and no staff endpoint. No feedback store: no votes.
-    A limiter caps questions per browser or API session."""
-    gate = StaffGate(staff_password)
+def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedback: FeedbackStore | None = None,
+              limits: Limits = Limits()) -> gr.Blocks:
+    """The whole app. No gate with a password: no staff tab and no staff endpoint. No feedback store: no
+    votes. `limits` cap questions, votes and comments per client address."""
+    gate = gate or StaffGate(None)
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(f"# {TITLE}")
-        indexed = gr.Markdown(indexed_line(assistant.reports()))
+        indexed = gr.HTML(indexed_line(assistant.reports()))  # report titles: text, never Markdown
         # Receives clicks on source links inside chat messages (see ui/assets.py).
         bridge = gr.HTML("", visible="hidden", js_on_load=BRIDGE_JS, elem_id="govqa-bridge")
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"):
-                _chat_tab(assistant, feedback, limiter)
+                _chat_tab(assistant, feedback, limits)
             with gr.Tab("报告原文", id="viewer"):
                 viewer_select = gr.Dropdown(label="报告", choices=[], interactive=True)
                 viewer = gr.HTML(elem_id="govqa-viewer")
@@ -206,7 +237,7 @@ def build_app(assistant: AssistantLike, *, staff_password: str | None = None,
         app.load(lambda: on_page_load(assistant), None, [indexed, viewer_select, viewer], **PRIVATE)
         if ledger_tab is not None:
             ledger_tab.reload_on(app.load)
-        _api(assistant, gate, limiter)
+        _api(assistant, gate, limits)
     return app
 
 
@@ -214,7 +245,7 @@ def _example_question(evt: gr.SelectData) -> str:
     return evt.value["text"]
 
 
-def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limiter: RateLimiter | None = None) -> None:
+def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: Limits) -> None:
     """The residents' chat and its events."""
     chatbot = gr.Chatbot(
         label="对话", show_label=False, height="65vh", sanitize_html=True, latex_delimiters=[],
@@ -231,11 +262,12 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limiter:
     with gr.Row(visible=False) as comment_row:
         comment = gr.Textbox(placeholder="补充说明（可选）", show_label=False, scale=8, max_lines=3)
         send_comment = gr.Button("提交", scale=1, min_width=60)
-    feedback_message = gr.Markdown()
+    feedback_message = gr.HTML()
     comment_target = gr.State(None)
 
     def on_question(question: str, turns_now: list[Turn], script_now: Script, request: gr.Request):
-        yield from respond(assistant, question, turns_now, script_now, feedback, admit=_admission(limiter, request))
+        yield from respond(assistant, question, turns_now, script_now, feedback,
+                           admit=limits.admission(limits.asks, request))
 
     answer_io = ([pending, turns, script], [chatbot, turns])
     answering = gr.on([textbox.submit, send.click], lambda text: ("", text), textbox, [textbox, pending],
@@ -249,50 +281,37 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limiter:
     script.change(render_chat, [turns, script], chatbot, queue=False, **PRIVATE)
 
     if feedback is not None:  # the like event is what makes Gradio show 👍/👎 on each answer
-        def on_vote(turns_now: list[Turn], data: gr.LikeData):
-            return vote(feedback, turns_now, data.index, data.liked)
+        def on_vote(turns_now: list[Turn], data: gr.LikeData, request: gr.Request):
+            return vote(feedback, turns_now, data.index, data.liked, limits.admission(limits.feedback, request))
+
+        def on_comment(row_id: int | None, text: str, request: gr.Request):
+            return save_comment(feedback, row_id, text, limits.admission(limits.feedback, request))
 
         chatbot.like(on_vote, turns, [comment_row, comment_target, feedback_message], **PRIVATE)
-        gr.on([comment.submit, send_comment.click], lambda row_id, text: save_comment(feedback, row_id, text),
+        gr.on([comment.submit, send_comment.click], on_comment,
               [comment_target, comment], [comment_row, comment_target, comment, feedback_message], **PRIVATE)
 
 
-def _admission(limiter: RateLimiter | None, request: gr.Request | None) -> Callable[[], None] | None:
-    if limiter is None:
-        return None
-    key = getattr(request, "session_hash", None) or "anonymous"
-    return lambda: limiter.check(key)
+def _scope(report: str | None, place: str | None, year: int | str | None) -> Scope:
+    try:
+        return Scope(report or None, place or None, int(year) if year else None)
+    except (TypeError, ValueError) as exc:
+        raise gr.Error("year 应为年份数字，如 2025。", print_exception=False) from exc
 
 
-def _api(assistant: AssistantLike, gate: StaffGate, limiter: RateLimiter | None = None) -> None:
+def _api(assistant: AssistantLike, gate: StaffGate, limits: Limits) -> None:
     # Typed functions, not partials: gr.api derives each endpoint's schema from these hints.
     def ask(question: str, history: list[dict] | None = None, report: str | None = None, place: str | None = None,
             year: int | None = None, request: gr.Request = None) -> dict:
         """回答关于已索引报告的问题。history：此前的对话 [{role, content}]；report/place/year：只在这份报告、
         这个政府或这一年的报告中查找。返回答案、引用（含报告标题、地方、年份）与检索结果。"""
-        scope = Scope(report or None, place or None, int(year) if year else None)
-        return api_ask(assistant, question, history, admit=_admission(limiter, request), scope=scope)
+        return api_ask(assistant, question, history, admit=limits.admission(limits.asks, request),
+                       scope=_scope(report, place, year))
 
     gr.api(ask, api_name="ask")
     if gate.enabled:
-        def delete_report(doc_id: str, password: str) -> str:
+        def delete_report(doc_id: str, password: str, request: gr.Request = None) -> str:
             """工作人员：删除一份报告。需要工作人员密码。"""
-            return api_delete_report(gate, assistant, doc_id, password)
+            return api_delete_report(gate, assistant, doc_id, password, request)
 
         gr.api(delete_report, api_name="delete_report")
-
-
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    secret = assistant.settings.staff_password  # GOVQA_STAFF_PASSWORD, from the environment or .env
-    password = secret.get_secret_value() if secret is not None and secret.get_secret_value() else None
-    if password is None:
-        log.warning("GOVQA_STAFF_PASSWORD 未设置：工作人员页面（上传、删除报告）已关闭。")
-    settings = assistant.settings
-    if settings.chroma_host and settings.sync_seconds > 0:  # replicas share Chroma, not their catalogs
-        assistant.keep_in_sync(settings.sync_seconds)
-    app = build_app(assistant, staff_password=password, feedback=FeedbackStore.for_index(Path(settings.index_dir)),
-                    limiter=RateLimiter(settings.rate_limit_per_minute))
-    # Answers take ~20 ms of CPU: several at once keep the queue short; a bounded queue sheds overload.
-    app.queue(default_concurrency_limit=settings.chat_concurrency, max_size=settings.queue_size)
-    app.launch(server_name=host, server_port=port, share=False, show_error=True, css=CSS, head=HEAD,
-               max_file_size=assistant.settings.max_report_bytes)

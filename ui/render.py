@@ -25,8 +25,21 @@ EXCERPT_CHARS = 120
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
+# Bidi embeddings, overrides and isolates (and the marks): they can make a name read as another
+# (e.g. "report\u202etxt.exe"); nothing a Chinese report says needs them.
+_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+
+
 def esc(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+    """Text as HTML that shows it as typed. No line break survives as one: inside the chat's Markdown a
+    blank line would end the HTML block and let the rest render as Markdown (images, links)."""
+    return _LINE_BREAK.sub("<br>", html.escape(text.translate(_BIDI)))
+
+
+def plain_html(text: str) -> str:
+    """A message for a gr.HTML: user or report text shown as text, never as Markdown or markup."""
+    return f'<p class="govqa-message">{esc(text)}</p>' if text else ""
 
 
 def in_script(text: str, script: Script) -> str:
@@ -196,7 +209,8 @@ def render_error(message: str) -> str:
 
 
 def user_message(question: str) -> Message:
-    return {"role": "user", "content": esc(question)}
+    # A block-level tag first, as for answers: the question's text is never read as Markdown.
+    return {"role": "user", "content": f'<div class="question-text">{esc(question)}</div>'}
 
 
 def render_turn(turn: Turn, index: int, script: Script) -> list[Message]:
@@ -210,6 +224,7 @@ def render_chat(turns: Sequence[Turn], script: Script = "auto") -> list[Message]
 
 
 def indexed_line(reports: Sequence[Report]) -> str:
+    """The header line of every page (a gr.HTML): titles are text, whatever they contain."""
     if not reports:
-        return "尚未导入任何报告。"
-    return "已索引报告：" + "、".join(f"《{esc(r.title)}》" for r in reports)
+        return plain_html("尚未导入任何报告。")
+    return plain_html("已索引报告：" + "、".join(f"《{r.title}》" for r in reports))

@@ -1,7 +1,11 @@
 """Staff workspace: log in, upload and preview a report, commit it, list and delete reports.
 
 Every staff handler checks the session itself, on the server: the controls being hidden in the page
-is cosmetic. A session token lives in server-side gr.State and is valid only if login issued it.
+is cosmetic. A session is valid only if login issued it, it has not expired (idle or too old), and
+the request comes from the address that logged in and carries the session's HttpOnly cookie — the
+token in server-side gr.State alone (reachable by anyone who learns the page's session hash) is not
+enough. The cookie is also what lets the browser upload files (ui/http_guard.py). Every password
+check, form or API, goes through one lockout per client address and over all addresses, and is logged.
 """
 
 from __future__ import annotations
@@ -9,24 +13,32 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import gradio as gr
 
+from assistant.errors import LockedOut
+from assistant.ratelimit import Lockout
 from index.errors import GovQAError
 from index.records import Report
 from index.identity import Correction
 from index.ingest import IngestResult
-from ui.render import esc
+from ui.clients import ClientAddresses
+from ui.render import esc, plain_html
 from ui.reports import render_preview, render_report_list, report_choices
+from ui.uploads import discard_upload
 
 log = logging.getLogger(__name__)
 
 DENIED = "需要工作人员登录（密码不正确或未登录）。"
-FAILED_LOGIN_DELAY_S = 1.0  # slows down password guessing
+FAILED_LOGIN_DELAY_S = 1.0  # every wrong password costs the guesser a second, on the form and the API alike
+TICKET_TTL_S = 60.0  # the page trades its login ticket for the cookie at once; a stale ticket is worthless
+COOKIE = "govqa_staff"
 REPORT_TYPES = [".txt", ".docx", ".pdf", ".html", ".htm"]
 STATUS_WORDS = {"added": "已导入", "replaced": "已替换", "unchanged": "内容未变化，无需更新"}
 PRIVATE = {"api_visibility": "private"}  # UI plumbing; the staff API is ui.app's delete_report
@@ -35,75 +47,147 @@ PRIVATE = {"api_visibility": "private"}  # UI plumbing; the staff API is ui.app'
 class StaffAssistant(Protocol):
     def reports(self) -> list[Report]: ...
 
-    def preview(self, path: Path, correction: Correction | None = None) -> Report: ...
+    def preview(self, path: Path, correction: Correction | None = None, *, uploaded: bool) -> Report: ...
 
-    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None,
-               correction: Correction | None = None) -> list[IngestResult]: ...
+    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None, *,
+               uploaded: bool, correction: Correction | None = None) -> list[IngestResult]: ...
 
     def delete(self, doc_id: str) -> bool: ...
 
 
-class StaffGate:
-    """The staff password (unset = no staff workspace) and the sessions that logged in with it."""
+@dataclass(frozen=True)
+class StaffSession:
+    token: str  # in the page's server-side gr.State
+    cookie: str  # in the browser's HttpOnly cookie
+    client: str  # the address that logged in
+    started: float
+    last_used: float
 
-    def __init__(self, password: str | None) -> None:
+
+def _denied() -> gr.Error:
+    return gr.Error(DENIED, print_exception=False)  # an expected refusal: no traceback in the log
+
+
+class StaffGate:
+    """The staff password (unset = no staff workspace), its lockout, and the sessions that logged in with it."""
+
+    def __init__(self, password: str | None, *, lockout: Lockout | None = None, idle_s: float = 1800,
+                 max_s: float = 8 * 3600, clients: ClientAddresses = ClientAddresses(),
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._password = (password or "").encode()
-        self._sessions: set[str] = set()
+        self.lockout = lockout or Lockout(per_key=5, overall=50, window_s=900)
+        self.idle_s, self.max_s, self.clients, self.clock = idle_s, max_s, clients, clock
+        self._sessions: dict[str, StaffSession] = {}
+        self._tickets: dict[str, tuple[str, float]] = {}  # ticket → (session token, expiry)
+        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return bool(self._password)
 
-    def password_matches(self, attempt: str | None) -> bool:
+    def check_password(self, attempt: str | None, request: Any) -> None:
+        """Raise LockedOut while the caller (or everyone) is locked out, gr.Error for a wrong password."""
+        client = self.clients.of_request(request)
+        self.lockout.check(client)
         # compare_digest: the time taken does not reveal how much of the guess was right.
-        return self.enabled and hmac.compare_digest((attempt or "").encode(), self._password)
+        if self.enabled and hmac.compare_digest((attempt or "").encode(), self._password):
+            self.lockout.succeeded(client)
+            return
+        failures = self.lockout.failed(client)
+        log.warning("staff password refused for %s (%d recent failures)", client, failures)
+        time.sleep(FAILED_LOGIN_DELAY_S)
+        raise _denied()
 
-    def login(self, attempt: str) -> str | None:
-        """A new session token, or None for a wrong password."""
-        if not self.password_matches(attempt):
+    def login(self, attempt: str, request: Any) -> tuple[str, str]:
+        """(session token, one-time ticket the page trades for the cookie); raises like check_password."""
+        self.check_password(attempt, request)
+        now, client = self.clock(), self.clients.of_request(request)
+        session = StaffSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32), client, now, now)
+        ticket = secrets.token_urlsafe(32)
+        with self._lock:
+            self._sessions[session.token] = session
+            self._tickets = {t: v for t, v in self._tickets.items() if v[1] > now}
+            self._tickets[ticket] = (session.token, now + TICKET_TTL_S)
+        log.info("staff logged in from %s", client)
+        return session.token, ticket
+
+    def redeem(self, ticket: str, client: str) -> str | None:
+        """The cookie for a fresh ticket presented from the address that logged in; a ticket works once."""
+        with self._lock:
+            token, expiry = self._tickets.pop(ticket, ("", 0.0))
+            session = self._sessions.get(token)
+        if session is None or expiry < self.clock() or session.client != client:
             return None
-        token = secrets.token_urlsafe(32)
-        self._sessions.add(token)
-        return token
+        return session.cookie
 
     def logout(self, token: str | None) -> None:
-        self._sessions.discard(token or "")
+        with self._lock:
+            self._sessions.pop(token or "", None)
 
-    def require_session(self, token: str | None) -> None:
-        if not (self.enabled and token in self._sessions):
-            raise gr.Error(DENIED)
+    def require_session(self, token: str | None, request: Any) -> None:
+        cookie = (getattr(request, "cookies", None) or {}).get(COOKIE, "")
+        if self._live(lambda s: s.token == token and hmac.compare_digest(s.cookie, cookie),
+                      self.clients.of_request(request)) is None:
+            raise _denied()
 
-    def require_password(self, password: str | None) -> None:
-        if not self.password_matches(password):
-            raise gr.Error(DENIED)
+    def may_upload(self, cookie: str, client: str) -> bool:
+        """For the HTTP guard: does this cookie belong to a live session of this client?"""
+        return bool(cookie) and self._live(lambda s: hmac.compare_digest(s.cookie, cookie), client) is not None
+
+    def _live(self, matches: Callable[[StaffSession], bool], client: str) -> StaffSession | None:
+        """The matching session, if it has not expired and is used from its own address; touches it."""
+        if not self.enabled:
+            return None
+        now = self.clock()
+        with self._lock:
+            for token, session in list(self._sessions.items()):
+                if now - session.last_used > self.idle_s or now - session.started > self.max_s:
+                    del self._sessions[token]  # expired: gone for good
+                elif matches(session):
+                    if session.client != client:
+                        return None
+                    self._sessions[token] = replace(session, last_used=now)
+                    return session
+        return None
 
 
 # --- handlers --------------------------------------------------------------------------------------
-def login(gate: StaffGate, attempt: str) -> tuple[str | None, str, dict, dict, str]:
-    """(token, cleared password box, login form, staff panel, message)."""
-    token = gate.login(attempt)
-    if token is None:
-        time.sleep(FAILED_LOGIN_DELAY_S)
-        return None, "", gr.update(visible=True), gr.update(visible=False), "密码不正确。"
-    return token, "", gr.update(visible=False), gr.update(visible=True), "已登录。"
+def login(gate: StaffGate, attempt: str, request: Any) -> tuple[str | None, str, str, str]:
+    """(token, one-time cookie ticket, cleared password box, message)."""
+    try:
+        token, ticket = gate.login(attempt, request)
+    except LockedOut as exc:
+        return None, "", "", plain_html(str(exc))
+    except gr.Error:
+        return None, "", "", plain_html("密码不正确。")
+    return token, ticket, "", plain_html("已登录。")
+
+
+def show_panel(gate: StaffGate, assistant: StaffAssistant, token: str | None, request: Any) -> tuple[dict, dict, str, dict]:
+    """After the cookie is set: (login form, staff panel, report list, delete choices); nothing for a failed login."""
+    if not token:
+        return gr.update(visible=True), gr.update(visible=False), "", gr.update()
+    gate.require_session(token, request)
+    return gr.update(visible=False), gr.update(visible=True), *report_lists(assistant)
 
 
 def logout(gate: StaffGate, token: str | None) -> tuple[None, str, dict, dict, str]:
     gate.logout(token)
-    return None, "", gr.update(visible=True), gr.update(visible=False), "已退出登录。"
+    return None, "", gr.update(visible=True), gr.update(visible=False), plain_html("已退出登录。")
 
 
-def preview_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None,
-                   path: str | None) -> tuple[str, str | None, dict, dict, dict, dict]:
+def preview_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None, path: str | None,
+                   request: Any) -> tuple[str, str | None, dict, dict, dict, dict]:
     """Parse the uploaded file without indexing it: (preview, file kept for 确认导入, confirm button, and
     the title, government and year fields filled with what was read, for staff to correct)."""
-    gate.require_session(token)
+    gate.require_session(token, request)
     hidden = gr.update(visible=False)
     if not path:
         return "", None, hidden, hidden, hidden, hidden
     try:
-        report = assistant.preview(Path(path))
+        report = assistant.preview(Path(path), uploaded=True)
     except (GovQAError, OSError) as exc:
+        discard_upload(path)  # nothing to import: the upload goes now, not at its expiry
         return f'<p class="warning">无法解析：{esc(str(exc))}</p>', None, hidden, hidden, hidden, hidden
     existing = next((r for r in assistant.reports() if r.doc_id == report.doc_id), None)
     identity = report.identity
@@ -115,7 +199,7 @@ def preview_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None
 def staff_correction(assistant: StaffAssistant, path: Path, title: str | None, place: str | None,
                      year: float | int | None) -> Correction:
     """The fields staff changed from what the file reads as (unchanged fields are no correction)."""
-    read = assistant.preview(path)
+    read = assistant.preview(path, uploaded=True)
     title, place = (title or "").strip(), (place or "").strip()
     year = int(year) if year else None
     return Correction(title=title if title and title != read.title else None,
@@ -124,32 +208,42 @@ def staff_correction(assistant: StaffAssistant, path: Path, title: str | None, p
 
 
 def commit_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None, pending: str | None,
-                  progress: Callable[..., Any], title: str | None = None, place: str | None = None,
+                  progress: Callable[..., Any], request: Any, title: str | None = None, place: str | None = None,
                   year: float | int | None = None) -> tuple[str, None, dict]:
-    """Ingest the previewed file with staff's corrections: (message, cleared pending file, hidden confirm button)."""
-    gate.require_session(token)
+    """Ingest the previewed file with staff's corrections: (message, cleared pending file, hidden confirm button).
+    The upload is deleted."""
+    gate.require_session(token, request)
     if not pending:
-        return "请先上传报告文件。", None, gr.update(visible=False)
+        return plain_html("请先上传报告文件。"), None, gr.update(visible=False)
     progress(0, desc="正在导入…")
     try:
         correction = staff_correction(assistant, Path(pending), title, place, year)
         result = assistant.ingest([Path(pending)], progress=lambda done, total: progress(
-            done / max(total, 1), desc=f"正在计算向量 {done}/{total}"), correction=correction)[0]
+            done / max(total, 1), desc=f"正在计算向量 {done}/{total}"), uploaded=True, correction=correction)[0]
     except (GovQAError, OSError) as exc:
-        return f"导入失败：{exc}", None, gr.update(visible=False)
+        log.warning("staff ingest failed: %s", exc)
+        return plain_html(f"导入失败：{exc}" if isinstance(exc, GovQAError) else "导入失败：无法写入索引。"), None, \
+            gr.update(visible=False)
+    finally:
+        discard_upload(pending)
     log.info("staff ingested %s (%s)", result.doc_id, result.status)
-    return (f"{STATUS_WORDS.get(result.status, result.status)}：《{result.title}》（{result.doc_id}），"
-            f"{result.paragraphs} 段，{result.chunks} 块（新计算向量 {result.embedded}）。"), None, gr.update(visible=False)
+    return plain_html(f"{STATUS_WORDS.get(result.status, result.status)}：《{result.title}》（{result.doc_id}），"
+                      f"{result.paragraphs} 段，{result.chunks} 块（新计算向量 {result.embedded}）。"), None, \
+        gr.update(visible=False)
 
 
-def delete_report(gate: StaffGate, assistant: StaffAssistant, token: str | None, doc_id: str | None) -> str:
-    gate.require_session(token)
-    return _delete(assistant, doc_id)
+def delete_report(gate: StaffGate, assistant: StaffAssistant, token: str | None, doc_id: str | None,
+                  request: Any) -> str:
+    gate.require_session(token, request)
+    return plain_html(_delete(assistant, doc_id))
 
 
-def api_delete_report(gate: StaffGate, assistant: StaffAssistant, doc_id: str, password: str) -> str:
-    """The API twin of 删除: the caller has no session, so it must give the password."""
-    gate.require_password(password)
+def api_delete_report(gate: StaffGate, assistant: StaffAssistant, doc_id: str, password: str, request: Any) -> str:
+    """The API twin of 删除: the caller has no session, so it must give the password (same lockout)."""
+    try:
+        gate.check_password(password, request)
+    except LockedOut as exc:
+        raise gr.Error(str(exc), print_exception=False) from exc
     return _delete(assistant, doc_id)
 
 
@@ -169,15 +263,28 @@ def report_lists(assistant: StaffAssistant) -> tuple[str, dict]:
 
 
 # --- layout ----------------------------------------------------------------------------------------
+SESSION_PATH = "/govqa/staff-session"  # ui/server.py: trades a login ticket for the HttpOnly cookie
+# Runs in the page between login and showing the panel; the panel's own request then carries the cookie.
+SET_COOKIE_JS = f"""
+async (ticket) => {{
+  if (ticket) await fetch('{SESSION_PATH}', {{method: 'POST', body: ticket, credentials: 'same-origin',
+                                               headers: {{'content-type': 'text/plain'}}}});
+  return [];
+}}
+"""
+
+
 def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
     """The staff tab's contents. Returns the events that change the set of reports, for refreshing views."""
     token = gr.State(None)
+    ticket = gr.Textbox(visible="hidden", elem_id="govqa-staff-ticket")
     with gr.Column() as login_form:
         password = gr.Textbox(label="工作人员密码", type="password", max_lines=1)
         login_button = gr.Button("登录", variant="primary")
-    login_message = gr.Markdown()
+    login_message = gr.HTML()
     with gr.Column(visible=False) as panel:  # not in the page at all until login
-        gr.Markdown("### 导入报告\n支持 TXT、DOCX、PDF、HTML。上传后先预览解析结果，确认无误再导入；同名文件会替换旧版本。")
+        gr.Markdown("### 导入报告\n支持 TXT、DOCX、PDF、HTML。上传后先预览解析结果，确认无误再导入；"
+                    "同一文件（同名）再次导入会替换旧版本，名称不同的文件是新报告。")
         upload = gr.File(label="上传报告", file_types=REPORT_TYPES, type="filepath")
         preview = gr.HTML()
         with gr.Row():  # what the file reads as; staff correct it before 确认导入
@@ -186,39 +293,42 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
             year = gr.Number(label="报告年份", visible=False, precision=0, scale=1)
         pending = gr.State(None)
         confirm = gr.Button("确认导入", variant="primary", visible=False)
-        ingest_message = gr.Markdown()
+        ingest_message = gr.HTML()
         gr.Markdown("### 已导入的报告")
         listing = gr.HTML()
         with gr.Row():
             to_delete = gr.Dropdown(label="选择要删除的报告", choices=[], scale=4)
             delete_button = gr.Button("删除", variant="stop", scale=1)
-        delete_message = gr.Markdown()
+        delete_message = gr.HTML()
         logout_button = gr.Button("退出登录", variant="secondary")
 
-    def on_login(attempt: str):
-        session, *shown = login(gate, attempt)
-        return session, *shown, *(report_lists(assistant) if session else ("", gr.update()))
+    def on_login(attempt: str, request: gr.Request):
+        return login(gate, attempt, request)
+
+    def on_show(session: str | None, request: gr.Request):
+        return show_panel(gate, assistant, session, request)
 
     def on_logout(session: str | None):
         return logout(gate, session)
 
-    def on_upload(session: str | None, path: str | None):
-        return preview_upload(gate, assistant, session, path)
+    def on_upload(session: str | None, path: str | None, request: gr.Request):
+        return preview_upload(gate, assistant, session, path, request)
 
     def on_confirm(session: str | None, path: str | None, title: str, place: str, year: float | None,
-                   progress=gr.Progress()):
-        return commit_upload(gate, assistant, session, path, progress, title, place, year)
+                   request: gr.Request, progress=gr.Progress()):
+        return commit_upload(gate, assistant, session, path, progress, request, title, place, year)
 
-    def on_delete(session: str | None, doc_id: str | None):
-        return delete_report(gate, assistant, session, doc_id)
+    def on_delete(session: str | None, doc_id: str | None, request: gr.Request):
+        return delete_report(gate, assistant, session, doc_id, request)
 
-    def on_list(session: str | None):
-        gate.require_session(session)
+    def on_list(session: str | None, request: gr.Request):
+        gate.require_session(session, request)
         return report_lists(assistant)
 
-    login_outputs = [token, password, login_form, panel, login_message]  # the password box is cleared
-    gr.on([password.submit, login_button.click], on_login, password, [*login_outputs, listing, to_delete], **PRIVATE)
-    logout_button.click(on_logout, token, login_outputs, **PRIVATE)
+    gr.on([password.submit, login_button.click], on_login, password, [token, ticket, password, login_message],
+          **PRIVATE).then(None, ticket, None, js=SET_COOKIE_JS, **PRIVATE).then(
+        on_show, token, [login_form, panel, listing, to_delete], **PRIVATE)
+    logout_button.click(on_logout, token, [token, password, login_form, panel, login_message], **PRIVATE)
     upload.upload(on_upload, [token, upload], [preview, pending, confirm, title, place, year], **PRIVATE)
     committed = confirm.click(on_confirm, [token, pending, title, place, year], [ingest_message, pending, confirm],
                               **PRIVATE)

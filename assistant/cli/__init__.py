@@ -32,8 +32,10 @@ def ingest(
     title: Annotated[Optional[str], typer.Option("--title", help="更正报告标题（用于单个文件）")] = None,
     place: Annotated[Optional[str], typer.Option("--place", help="更正发布报告的政府（地名，如 海拉尔区）")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="更正报告年份（报告所规划的年份）")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="替换与文件名同编号的报告，即使它来自另一个文件")] = False,
 ) -> None:
-    """导入报告：解析、分段、向量化并写入索引。同一文件再次导入只更新变化的部分。"""
+    """导入报告：解析、分段、向量化并写入索引。同一文件再次导入只更新变化的部分；
+    名称相近的不同文件（如 "Town Report.txt" 与 "town-report.txt"）各成一份报告。"""
     from tqdm import tqdm
 
     from index.identity import Correction
@@ -51,7 +53,7 @@ def ingest(
             bar.refresh()
 
         try:
-            results = assistant.ingest(paths, progress=progress, errors=errors, correction=correction)
+            results = assistant.ingest(paths, progress=progress, errors=errors, correction=correction, replace=replace)
         except GovQAError as exc:
             _fail(exc)
     for path, exc in errors:
@@ -119,7 +121,7 @@ def delete(doc_id: str) -> None:
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     """启动聊天界面（首次运行时自动导入自带的示例报告）。"""
-    from ui.app import serve as serve_app
+    from ui.server import serve as serve_app
 
     assistant = _assistant()
     try:

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from index.errors import NeedsOCR, ReportError, UnsupportedFormat
 from index.reading.decoding import CONTROL_CHARS, EDGE_BLANKS
+from index.reading.sizes import ReadLimits
 
 _PAGE_NUMBER = re.compile(
     r"""^(?:
@@ -49,7 +50,7 @@ _EDGE_LINES = 2  # page numbers sit among the first/last lines of a page
 _MAX_GARBLED_SHARE = 0.3
 
 
-def read_pdf(path: Path, max_bytes: int) -> list[str]:
+def read_pdf(path: Path, limits: ReadLimits) -> list[str]:
     pages = [_page_lines(page) for page in _pdf_page_texts(path)]
     lines = [line for page in pages for line, _ in page]
     if not lines:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,15 +13,19 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
 
-from index.errors import ReportTooLarge, UnsupportedFormat
+from index.errors import UnsupportedFormat
+from index.reading.archive import BadArchive, check_inflation
+from index.reading.sizes import MAX_UNZIPPED_BYTES, ReadLimits
 from index.reading.tables import table_lines
-from index.reading.sizes import MAX_UNZIPPED_BYTES, human_size
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def read_docx(path: Path, max_bytes: int) -> list[str]:
-    _check_unzipped_size(path, max_bytes)
+def read_docx(path: Path, limits: ReadLimits) -> list[str]:
+    try:  # zip bombs, lying headers included, are refused before python-docx inflates every part
+        check_inflation(path, min(20 * limits.max_bytes, MAX_UNZIPPED_BYTES))
+    except BadArchive as exc:
+        raise UnsupportedFormat(_not_docx(path.name)) from exc
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many types (KeyError, ValueError, XML errors…) on bad packages
@@ -42,21 +45,6 @@ def docx_properties(path: Path) -> dict[str, str]:
 
 def _not_docx(name: str) -> str:
     return f"不是有效的 DOCX 文件：{name}（如果是旧版 .doc 文件，请先用 Word 另存为 .docx）"
-
-
-def _check_unzipped_size(path: Path, max_bytes: int) -> None:
-    """Refuse zip bombs before python-docx inflates every part into memory."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            # zipfile stops at each member's declared size, so the declared sizes bound the real ones
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise UnsupportedFormat(_not_docx(path.name)) from exc
-    limit = min(20 * max_bytes, MAX_UNZIPPED_BYTES)
-    if unzipped > limit:
-        raise ReportTooLarge(
-            f"DOCX 文件解压后过大：{path.name}（解压后 {human_size(unzipped)}，上限 {human_size(limit)}），已拒绝读取"
-        )
 
 
 def _block_lines(container: _Element, document: DocxDocument, numbering: _Numbering) -> Iterator[str]:

@@ -17,6 +17,7 @@ from reportlab.pdfgen import canvas
 
 from index.errors import EmptyReport, NeedsOCR, ReportError, ReportTooLarge, UndecodableText, UnsupportedFormat
 from index.reading import SUPPORTED_SUFFIXES, read_report_lines
+from index.reading.sizes import ReadLimits
 
 BIG5_TEXT = "一、2022年工作回顧\n街道預計可實現地區生產總值58億元"
 GB_TEXT = "一、2022年工作回顾\r\n\r\n　　街道预计可实现地区生产总值58亿元，同比增长2.8%。\r\n（一）坚持稳中求进\r\n"
@@ -103,7 +104,7 @@ def test_file_over_max_bytes_is_refused_before_reading(tmp_path: Path) -> None:
     # Not a valid DOCX either: only a size check made before parsing reports ReportTooLarge.
     path = write(tmp_path, "big.docx", b"x" * 2048)
     with pytest.raises(ReportTooLarge, match="big.docx"):
-        read_report_lines(path, max_bytes=1024)
+        read_report_lines(path, ReadLimits(max_bytes=1024))
 
 
 @pytest.mark.parametrize("name", ["report.doc", "report.xlsx", "report"])
@@ -217,7 +218,7 @@ def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
         archive.writestr("word/document.xml", b"\0" * (8 * 1024 * 1024))  # ~8 KB on disk
     assert path.stat().st_size < 100_000
     with pytest.raises(ReportTooLarge) as caught:  # a ReportError
-        read_report_lines(path, max_bytes=100_000)  # unzipped limit: 20 × 100 KB
+        read_report_lines(path, ReadLimits(max_bytes=100_000))  # unzipped limit: 20 × 100 KB
     assert "bomb.docx" in str(caught.value) and "解压后" in str(caught.value)
 
 

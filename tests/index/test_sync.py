@@ -25,7 +25,7 @@ def test_replica_takes_in_ingests_replacements_and_deletes(fake_assistant, sampl
 
     changed = tmp_path / sample_report.name
     changed.write_text(sample_report.read_text("utf-8").replace("58億元", "59億元"), "utf-8")
-    writer.ingest([changed, PROJECT_ROOT / FIXTURE])
+    writer.ingest([changed, PROJECT_ROOT / FIXTURE], replace=True)  # the copy is a new version of the sample
     assert sync_catalog(replica, writer.vectors) == 2
     assert catalog_state(replica) == catalog_state(writer.catalog)
     assert any("59亿元" in c.search_text for c in replica.chunks())

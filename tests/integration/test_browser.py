@@ -32,6 +32,7 @@ FOLLOW_UP = "那工业总产值呢？"
 XSS = "<img src=x onerror=alert(1)>"
 SMALL_REPORT = "测试街道2024年工作总结和2025年工作计划\n一、2024年工作回顾\n2024年，测试街道新建口袋公园3个。\n" \
                "二、2025年工作计划\n2025年，计划新增公共停车位200个。\n"
+UPLOADS = "gradio-uploads"  # GRADIO_TEMP_DIR of the served app, under the index's parent
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: run `make browser` as root (apt-get install chromium)",
@@ -70,7 +71,7 @@ def app_url(index_dir: Path, tmp_path_factory) -> Iterator[str]:
     """`govqa serve` as residents get it: it indexes the sample report (real m3e-small) on first start."""
     port = _free_port()
     env = {**os.environ, "GOVQA_INDEX_DIR": str(index_dir), "GOVQA_STAFF_PASSWORD": PASSWORD,
-           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(index_dir.parent / UPLOADS)}
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     url = f"http://127.0.0.1:{port}/"
     with log.open("w") as out:
@@ -212,7 +213,7 @@ def test_refusal_shows_closest_paragraphs_and_coverage_and_script_switch(page) -
     shot(page, "06-refusal-in-traditional")
 
 
-def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path) -> None:
+def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, index_dir: Path) -> None:
     expect = playwright_api.expect
     report = tmp_path / "ceshi-street-2024.txt"
     report.write_text(SMALL_REPORT, encoding="utf-8")
@@ -235,6 +236,7 @@ def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path) -> Non
     page.get_by_role("button", name="确认导入").click()
     expect(page.get_by_text("已导入：")).to_be_visible()
     expect(page.locator(".report-list")).to_contain_text("ceshi-street-2024")
+    assert list((index_dir.parent / UPLOADS).rglob(report.name)) == []  # imported: the upload is deleted
     shot(page, "08-staff-report-listed")
 
     page.get_by_label("选择要删除的报告").click()

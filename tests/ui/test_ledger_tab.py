@@ -21,6 +21,7 @@ from index.textnorm import normalize
 from tests.ui.test_ui import FakeAssistant
 from ui import ledger_tab
 from ui.app import build_app
+from ui.staff import StaffGate
 from ui.ledger_tab import (
     ALL, EMPTY, NO_FIGURES, NO_FIGURES_MATCH, NO_MATCH, Filters, LedgerTab, area_choices, csv_file, render_commitments,
     render_figures, select_commitments, select_figures, year_choices,
@@ -235,7 +236,7 @@ def _blocks(app: gr.Blocks, kind: type) -> list:
 
 @pytest.mark.parametrize("password", [None, "s3cret"])
 def test_app_has_the_ledger_tab_for_everyone_and_no_new_endpoint(ledger: FakeLedger, password) -> None:
-    app = build_app(AssistantWithLedger(ledger), staff_password=password)
+    app = build_app(AssistantWithLedger(ledger), gate=StaffGate(password))
     tabs = [t.label for t in _blocks(app, gr.Tab)]
     assert tabs == ["问答", "报告原文", "承诺台账", *(["工作人员"] if password else [])]
     endpoints = list(app.get_api_info()["named_endpoints"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -11,19 +12,22 @@ from assistant.ratelimit import RateLimiter
 import pytest
 
 from index.errors import GovQAError, UnsupportedFormat
-from assistant.errors import InvalidQuestion
+from assistant.errors import InvalidQuestion, LockedOut
 from assistant.feedback import FeedbackStore
 from assistant.records import Answer, Citation
 from index.identity import Correction
 from index.records import Paragraph, Report
 from index.ingest import IngestResult
 from ui import staff
-from ui.app import api_ask, build_app, open_paragraph, respond, save_comment, vote
+from assistant.ratelimit import Lockout
+from ui.app import Limits, api_ask, build_app, open_paragraph, respond, save_comment, vote
+from ui.clients import ClientAddresses
 from ui.render import (
-    Turn, coverage_of, parse_paragraph_anchor, paragraph_anchor, render_answer, render_chat, render_text,
+    Turn, coverage_of, esc, indexed_line, parse_paragraph_anchor, paragraph_anchor, render_answer, render_chat,
+    render_text,
 )
 from ui.reports import render_preview, render_report
-from ui.staff import DENIED, StaffGate
+from ui.staff import COOKIE, DENIED, StaffGate
 
 XSS = "<img src=x onerror=alert(1)>"
 PARAGRAPH = "2022年，全街道实现地区生产总值58亿元，同比增长3.5%。<b>工业</b>稳步发展。"
@@ -84,13 +88,13 @@ class FakeAssistant:
     def report(self, doc_id: str) -> Report | None:
         return REPORT if doc_id == "kd" else None
 
-    def preview(self, path: Path, correction=None) -> Report:
+    def preview(self, path: Path, correction=None, *, uploaded: bool = False) -> Report:
         if path.suffix != ".txt":
             raise UnsupportedFormat(f"不支持的文件类型：{path.suffix}")
         return Report(**{**REPORT.__dict__, "doc_id": path.stem, "source": path.name})
 
-    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None,
-               correction=None) -> list[IngestResult]:
+    def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None, *,
+               uploaded: bool = False, correction=None) -> list[IngestResult]:
         self.ingested += paths
         self.corrections.append(correction)
         if progress:
@@ -105,6 +109,36 @@ class FakeAssistant:
 def run(fake: FakeAssistant, question: str, turns: list[Turn] | None = None, script: str = "auto",
         feedback: FeedbackStore | None = None) -> list[tuple[list, list[Turn]]]:
     return list(respond(fake, question, turns or [], script, feedback, step=4, delay=0))
+
+
+class Client:
+    def __init__(self, host: str) -> None:
+        self.host = host
+
+
+class Request:
+    """What the handlers read of a gr.Request: the peer, the headers, the cookies."""
+
+    def __init__(self, host: str = "203.0.113.7", cookie: str = "", headers: dict | None = None) -> None:
+        self.client = Client(host)
+        self.headers = headers or {}
+        self.cookies = {COOKIE: cookie} if cookie else {}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def logged_in(gate: StaffGate, host: str = "203.0.113.7") -> tuple[str, Request]:
+    """A staff login as the browser completes it: token in the page's state, cookie from the ticket."""
+    token, ticket = gate.login(PASSWORD, Request(host))
+    cookie = gate.redeem(ticket, host)
+    assert cookie
+    return token, Request(host, cookie)
 
 
 @pytest.fixture
@@ -139,7 +173,19 @@ def test_report_and_question_text_is_escaped() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;b&gt;工业&lt;/b&gt;" in html
     chat = render_chat([Turn(XSS, error=XSS)])
-    assert chat[0]["content"] == "&lt;img src=x onerror=alert(1)&gt;" and "<img" not in chat[1]["content"]
+    assert chat[0]["content"] == '<div class="question-text">&lt;img src=x onerror=alert(1)&gt;</div>'
+    assert "<img" not in chat[1]["content"]
+
+
+def test_titles_and_questions_never_become_markdown_or_keep_bidi_overrides() -> None:
+    title = "![t](http://evil.example/t.png)\r\r**粗体** 报告\u202etxt.exe"
+    line = indexed_line([Report(**{**REPORT.__dict__, "title": title, "paragraphs": ()})])
+    assert line.startswith('<p class="govqa-message">') and "\r" not in line and "\n" not in line
+    assert "\u202e" not in line and "报告txt.exe" in line
+    # Every line break is a <br>: no blank line can end the chat's HTML block and start Markdown.
+    assert esc("a\r\rb\n\nc\u2028d") == "a<br><br>b<br><br>c<br>d"
+    question = render_chat([Turn(title, error="x")])[0]["content"]
+    assert question.startswith('<div class="question-text">') and "\r" not in question
 
 
 def test_quote_split_over_sentences_is_marked_piecewise() -> None:
@@ -205,7 +251,7 @@ def test_preview_shows_tree_metadata_years_and_replacement() -> None:
 def test_handler_shows_question_streams_then_appends_sources() -> None:
     updates = run(FakeAssistant(answered()), "2022年GDP是多少？")
     first_chat, _ = updates[0]
-    assert first_chat == [{"role": "user", "content": "2022年GDP是多少？"}]
+    assert first_chat == [{"role": "user", "content": '<div class="question-text">2022年GDP是多少？</div>'}]
     texts = [chat[-1]["content"] for chat, _ in updates[1:]]
     assert len(texts) > 3 and all("来源" not in t for t in texts[:-1])
     final_chat, turns = updates[-1]
@@ -264,12 +310,25 @@ def test_every_answer_is_recorded_and_votes_update_it(store: FeedbackStore) -> N
 
     box, target, message = vote(store, turns, 3, False)  # 👎 on the second reply
     assert box["visible"] and target == second.id and "补充说明" in message
+    box, kept, text, message = save_comment(store, target, "长" * 1001)  # over GOVQA_MAX_COMMENT_CHARS
+    assert box["visible"] and kept == target and "请精简到 1000 字以内" in message and store.rows()[1].comment == ""
     assert save_comment(store, target, "  数字不对 ")[0]["visible"] is False
     assert (store.rows()[1].rating, store.rows()[1].comment) == (-1, "数字不对")
     vote(store, turns, 1, True)
     assert store.rows()[0].rating == 1
     box, target, message = vote(store, turns, 1, "")  # the 👍 taken back
     assert store.rows()[0].rating == 0 and target is None and "撤回" in message
+
+
+def test_votes_and_comments_are_limited_per_client(store: FeedbackStore) -> None:
+    _, turns = run(FakeAssistant(answered()), "2022年GDP是多少？", feedback=store)[-1]
+    limits = Limits(feedback=RateLimiter(per_minute=60, burst=2, clock=lambda: 0.0))
+    admit = limits.admission(limits.feedback, Request("198.51.100.9"))
+    vote(store, turns, 1, True, admit)
+    save_comment(store, turns[0].feedback_id, "好", admit)
+    box, _, message = vote(store, turns, 1, False, admit)
+    assert not box["visible"] and "操作太频繁" in message or "太频繁" in message
+    assert store.rows()[0].rating == 1  # the limited vote changed nothing
 
 
 def test_a_reply_without_an_answer_cannot_be_rated(store: FeedbackStore) -> None:
@@ -281,55 +340,133 @@ def test_a_reply_without_an_answer_cannot_be_rated(store: FeedbackStore) -> None
 # --- staff guard -----------------------------------------------------------------------------------
 def test_no_password_means_no_staff_at_all() -> None:
     gate = StaffGate(None)
-    assert not gate.enabled and gate.login("") is None and gate.login("anything") is None
+    assert not gate.enabled
+    for attempt in ("", "anything"):
+        with pytest.raises(gr.Error, match=DENIED):
+            gate.login(attempt, Request())
     with pytest.raises(gr.Error, match=DENIED):
-        gate.require_password("")
+        gate.check_password("", Request())
+    assert not gate.may_upload("any-cookie", "203.0.113.7")
 
 
 def test_staff_functions_refuse_without_a_session_or_the_password(tmp_path: Path) -> None:
     gate, fake = StaffGate(PASSWORD), FakeAssistant()
     upload = tmp_path / "new.txt"
     upload.write_text("报告", encoding="utf-8")
-    for token in (None, "", "forged-token", PASSWORD):  # the password is not a session token
+    token, request = logged_in(gate)
+    forged = [(None, request), ("", request), ("forged-token", request), (PASSWORD, request),  # not a token
+              (token, Request()),  # the state's token without the session's cookie: a stolen session hash
+              (token, Request("198.51.100.1", request.cookies[COOKIE]))]  # the cookie from another address
+    for bad_token, bad_request in forged:
         with pytest.raises(gr.Error, match=DENIED):
-            staff.preview_upload(gate, fake, token, str(upload))
+            staff.preview_upload(gate, fake, bad_token, str(upload), bad_request)
         with pytest.raises(gr.Error, match=DENIED):
-            staff.commit_upload(gate, fake, token, str(upload), lambda *a, **k: None)
+            staff.commit_upload(gate, fake, bad_token, str(upload), lambda *a, **k: None, bad_request)
         with pytest.raises(gr.Error, match=DENIED):
-            staff.delete_report(gate, fake, token, "kd")
+            staff.delete_report(gate, fake, bad_token, "kd", bad_request)
     for password in ("", "wrong", PASSWORD + " "):
         with pytest.raises(gr.Error, match=DENIED):
-            staff.api_delete_report(gate, fake, "kd", password)
-    assert fake.ingested == [] and fake.deleted == []
+            staff.api_delete_report(gate, fake, "kd", password, Request("198.51.100.2"))
+    assert fake.ingested == [] and fake.deleted == [] and upload.exists()
 
 
 def test_login_then_preview_commit_delete_and_logout(tmp_path: Path) -> None:
     gate, fake = StaffGate(PASSWORD), FakeAssistant()
-    token, *_, message = staff.login(gate, "wrong")
-    assert token is None and message == "密码不正确。"
-    token, cleared, form, panel, _ = staff.login(gate, PASSWORD)
-    assert token and cleared == "" and not form["visible"] and panel["visible"]
+    token, ticket, _, message = staff.login(gate, "wrong", Request())
+    assert token is None and ticket == "" and "密码不正确" in message
+    token, ticket, cleared, _ = staff.login(gate, PASSWORD, Request())
+    assert token and ticket and cleared == ""
+    assert gate.redeem(ticket, "198.51.100.1") is None  # a ticket works from the login's address only…
+    token, ticket, _, _ = staff.login(gate, PASSWORD, Request())
+    cookie = gate.redeem(ticket, "203.0.113.7")
+    assert cookie and gate.redeem(ticket, "203.0.113.7") is None  # …and once
+    request = Request(cookie=cookie)
+    form, panel, listing, _ = staff.show_panel(gate, fake, token, request)
+    assert not form["visible"] and panel["visible"] and "kd" in listing
+    assert gate.may_upload(cookie, "203.0.113.7") and not gate.may_upload(cookie, "198.51.100.1")
 
     upload = tmp_path / "kd.txt"
     upload.write_text("报告", encoding="utf-8")
-    preview, pending, confirm, title, place, year = staff.preview_upload(gate, fake, token, str(upload))
+    preview, pending, confirm, title, place, year = staff.preview_upload(gate, fake, token, str(upload), request)
     assert "将替换已导入的同名报告" in preview and pending == str(upload) and confirm["visible"]
     assert title["value"] == REPORT.title and title["visible"] and place["visible"] and year["visible"]
-    bad, pending_bad, *_ = staff.preview_upload(gate, fake, token, str(tmp_path / "x.exe"))
-    assert "无法解析" in bad and pending_bad is None
+    bad = tmp_path / "x.exe"
+    bad.write_bytes(b"MZ")
+    refused, pending_bad, *_ = staff.preview_upload(gate, fake, token, str(bad), request)
+    assert "无法解析" in refused and pending_bad is None and not bad.exists()  # a refused upload is deleted
 
     fractions: list[float] = []
-    message, pending, _ = staff.commit_upload(gate, fake, token, str(upload), lambda f, desc="": fractions.append(f))
-    assert message.startswith("已导入") and fake.ingested == [upload] and fractions == [0, 1.0] and pending is None
+    message, pending, _ = staff.commit_upload(gate, fake, token, str(upload), lambda f, desc="": fractions.append(f),
+                                              request)
+    assert "已导入" in message and fake.ingested == [upload] and fractions == [0, 1.0] and pending is None
+    assert not upload.exists()  # imported: the upload is gone
     assert not fake.corrections[-1]  # fields left as read are no correction
-    staff.commit_upload(gate, fake, token, str(upload), lambda *a, **k: None, REPORT.title, "海拉尔区", 2014)
+    again = Path(tempfile.mkdtemp()) / "kd.txt"  # an upload lives in a folder of its own, deleted with it
+    again.write_text("报告", encoding="utf-8")
+    staff.commit_upload(gate, fake, token, str(again), lambda *a, **k: None, request, REPORT.title, "海拉尔区", 2014)
     assert fake.corrections[-1] == Correction(None, "海拉尔区", 2014)
-    assert staff.delete_report(gate, fake, token, "kd") == "已删除：kd"
-    assert staff.api_delete_report(gate, fake, "gone", PASSWORD) == "没有这份报告：gone"
+    assert "已删除：kd" in staff.delete_report(gate, fake, token, "kd", request)
+    assert staff.api_delete_report(gate, fake, "gone", PASSWORD, Request()) == "没有这份报告：gone"
 
     staff.logout(gate, token)
     with pytest.raises(gr.Error):
-        staff.delete_report(gate, fake, token, "kd")
+        staff.delete_report(gate, fake, token, "kd", request)
+    assert not gate.may_upload(cookie, "203.0.113.7")
+
+
+def test_messages_with_report_titles_are_text(tmp_path: Path) -> None:
+    gate, fake = StaffGate(PASSWORD), FakeAssistant()
+    token, request = logged_in(gate)
+    fake.ingest = lambda paths, progress=None, uploaded=False, correction=None: [IngestResult("x", XSS, "added", 1, 1, 1)]
+    upload = tmp_path / "x.txt"
+    upload.write_text("报告", encoding="utf-8")
+    message, _, _ = staff.commit_upload(gate, fake, token, str(upload), lambda *a, **k: None, request)
+    assert "<img" not in message and "&lt;img" in message
+
+
+def test_wrong_passwords_lock_the_client_out_then_everyone() -> None:
+    clock = Clock()
+    gate = StaffGate(PASSWORD, lockout=Lockout(per_key=3, overall=5, window_s=900, clock=clock), clock=clock)
+    for _ in range(3):
+        with pytest.raises(gr.Error, match=DENIED):
+            gate.check_password("guess", Request("198.51.100.1"))
+    token, _, _, message = staff.login(gate, PASSWORD, Request("198.51.100.1"))  # the right one, while locked
+    assert token is None and "已暂时锁定" in message
+    with pytest.raises(gr.Error, match="已暂时锁定"):
+        staff.api_delete_report(gate, FakeAssistant(), "kd", PASSWORD, Request("198.51.100.1"))
+    for _ in range(2):  # two more from another address: five in all
+        with pytest.raises(gr.Error, match=DENIED):
+            gate.check_password("guess", Request("198.51.100.2"))
+    with pytest.raises(LockedOut):
+        gate.check_password(PASSWORD, Request("203.0.113.50"))  # everyone waits now
+    clock.now += 901
+    gate.check_password(PASSWORD, Request("198.51.100.1"))  # the window passed
+
+
+def test_staff_sessions_expire_idle_and_after_their_maximum() -> None:
+    clock = Clock()
+    gate = StaffGate(PASSWORD, idle_s=60, max_s=150, clock=clock)
+    token, request = logged_in(gate)
+    for _ in range(3):  # used every 40 s: never idle for 60 s
+        clock.now += 40
+        gate.require_session(token, request)
+    clock.now += 40  # 160 s after login
+    with pytest.raises(gr.Error, match=DENIED):
+        gate.require_session(token, request)
+    token, request = logged_in(gate)
+    clock.now += 61
+    with pytest.raises(gr.Error, match=DENIED):
+        gate.require_session(token, request)
+
+
+def test_client_address_is_the_peer_unless_a_trusted_proxy_says_otherwise() -> None:
+    clients = ClientAddresses.of(["10.0.0.2"], "X-Forwarded-For")
+    spoofed = {"x-forwarded-for": "1.2.3.4"}
+    assert clients.address("198.51.100.1", spoofed) == "198.51.100.1"  # not a proxy: its header is ignored
+    assert clients.address("10.0.0.2", {"x-forwarded-for": "1.2.3.4, 198.51.100.1"}) == "198.51.100.1"
+    assert clients.address("10.0.0.2", {"x-forwarded-for": "198.51.100.1, 10.0.0.2"}) == "198.51.100.1"
+    assert clients.address("10.0.0.2", {}) == "10.0.0.2"
+    assert clients.address("::ffff:198.51.100.1", {}) == "198.51.100.1"
 
 
 # --- API and app -----------------------------------------------------------------------------------
@@ -341,17 +478,25 @@ def test_api_ask_returns_json_and_raises_gr_error() -> None:
         api_ask(fake, "问题")
 
 
-def test_rate_limited_session_gets_a_message_in_chat_and_api() -> None:
-    limiter = RateLimiter(per_minute=60, burst=1, clock=lambda: 0.0)
+def test_rate_limit_is_per_client_address_whatever_the_session() -> None:
+    limits = Limits(asks=RateLimiter(per_minute=60, burst=1, clock=lambda: 0.0))
     fake = FakeAssistant(answered(), answered(), answered())
-    admit = lambda: limiter.check("session-1")  # noqa: E731
-    first = list(respond(fake, "2022年GDP是多少？", [], admit=admit, step=4, delay=0))[-1]
-    second = list(respond(fake, "再问一次", first[1], admit=admit, step=4, delay=0))[-1]
+    first = list(respond(fake, "2022年GDP是多少？", [], admit=limits.admission(limits.asks, Request("198.51.100.1")),
+                         step=4, delay=0))[-1]
+    # A new session (every raw API call gets one) from the same address is the same client.
+    second = list(respond(fake, "再问一次", first[1], admit=limits.admission(limits.asks, Request("198.51.100.1")),
+                          step=4, delay=0))[-1]
     assert "提问太频繁" in str(second[0][-1]["content"])
     assert len(fake.calls) == 1  # the limited question never reached the assistant
     with pytest.raises(gr.Error, match="提问太频繁"):
-        api_ask(fake, "问题", admit=admit)
-    api_ask(fake, "问题", admit=lambda: limiter.check("session-2"))  # another session is not limited
+        api_ask(fake, "问题", admit=limits.admission(limits.asks, Request("198.51.100.1")))
+    api_ask(fake, "问题", admit=limits.admission(limits.asks, Request("198.51.100.2")))  # another client is not limited
+
+
+def test_api_errors_are_generic_to_the_caller() -> None:
+    with pytest.raises(gr.Error) as caught:
+        api_ask(FakeAssistant(KeyError("/srv/govqa/var/index secret detail")), "问题")
+    assert caught.value.message == "内部错误，请稍后重试。" and not caught.value.print_exception
 
 
 def _blocks(app: gr.Blocks, kind: type) -> list:
@@ -369,7 +514,7 @@ def test_app_without_staff_password_has_no_staff_tab_or_endpoint() -> None:
 
 
 def test_app_with_staff_password_hides_staff_controls_until_login(store: FeedbackStore) -> None:
-    app = build_app(FakeAssistant(), staff_password=PASSWORD, feedback=store)
+    app = build_app(FakeAssistant(), gate=StaffGate(PASSWORD), feedback=store)
     endpoints = app.get_api_info()["named_endpoints"]
     assert list(endpoints) == ["/ask", "/delete_report"]
     assert [p["parameter_name"] for p in endpoints["/delete_report"]["parameters"]] == ["doc_id", "password"]

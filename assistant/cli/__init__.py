@@ -160,14 +160,20 @@ def evaluate(
         raise typer.Exit(1)
 
 
-# Sub-commands that live in their own modules register on the app above.
-from assistant.cli.feedback import feedback_app  # noqa: E402
-from assistant.cli.ledger import register as register_ledger  # noqa: E402
-from eval.bench import register as register_bench  # noqa: E402  (light: the model loads only when bench runs)
+def _register_subcommands() -> None:
+    """Sub-commands that live in their own modules register on the app above. The benchmark is eval's:
+    imported here, inside a function, so assistant/ never imports eval at module level (the model loads
+    only when bench runs)."""
+    from assistant.cli.feedback import feedback_app
+    from assistant.cli.ledger import register as register_ledger
+    from eval.bench import register as register_bench
 
-app.add_typer(feedback_app, name="feedback")
-register_ledger(app)
-register_bench(app)
+    app.add_typer(feedback_app, name="feedback")
+    register_ledger(app)
+    register_bench(app)
+
+
+_register_subcommands()
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -93,7 +93,7 @@ class AnswerPipeline:
             raise IndexMissing("还没有导入任何报告：请先运行 govqa ingest 导入报告。")
         scope = scope or Scope()
         earlier = [t.get("content", "") for t in reversed(history or []) if isinstance(t, dict) and t.get("role") == "user"]
-        snapshot = self.snapshot()
+        snapshot = self.snapshot()  # one index state for the whole answer: routing and every search
         routing = route(question, scope, reports, context=[c for c in earlier if isinstance(c, str)],
                         corpus_uses=snapshot.vocabulary(doc_ids).knows)
         # Once scoped, the government's name and the document's own name (政府工作报告) only match its title lines.
@@ -110,19 +110,20 @@ class AnswerPipeline:
         in_scope = {r.doc_id: r for r in reports if r.doc_id in routing.doc_ids}
         if prepared.intent.about_report and (answer := self._identity(question, list(in_scope.values()), started)):
             return _named(answer, in_scope, ())
-        found = self._search(prepared, _filter(routing, len(every)), list(in_scope.values()))
+        found = self._search(prepared, _filter(routing, len(every)), list(in_scope.values()), snapshot)
         if not found.verdict.answerable and routing.fallback:
             # The year asked in the other role (a plan's figure asked as if achieved, or the reverse).
             other = {r.doc_id: r for r in reports if r.doc_id in routing.fallback}
-            retry = self._search(prepared, list(other), list(other.values()))
+            retry = self._search(prepared, list(other), list(other.values()), snapshot)
             if retry.verdict.answerable:
                 found, in_scope = retry, other
-        found, also_in = self._one_report(prepared, found, in_scope)
+        found, also_in = self._one_report(prepared, found, in_scope, snapshot)
         if prepared.intent.wants_outline and (answer := self._outline(question, found, started)):
             return _named(answer, in_scope, also_in)
         return _named(self._from_search(question, prepared, found, started), in_scope, also_in)
 
-    def _one_report(self, prepared: Question, found: Found, in_scope: Mapping[str, Report]) -> tuple[Found, tuple[str, ...]]:
+    def _one_report(self, prepared: Question, found: Found, in_scope: Mapping[str, Report],
+                    snapshot: Snapshot) -> tuple[Found, tuple[str, ...]]:
         """Evidence from several reports: keep the report with the best sentence, searched on its own, and
         name the others whose best sentence covers the question well."""
         docs = list(dict.fromkeys(found.hits[e.hit_rank].chunk.doc_id for e in found.scored))
@@ -134,7 +135,7 @@ class AnswerPipeline:
             coverage = max(e.coverage for e in found.scored if found.hits[e.hit_rank].chunk.doc_id == doc_id)
             if coverage >= ALSO_IN_MIN_COVERAGE and doc_id in in_scope:
                 others.append(in_scope[doc_id].title)
-        return self._search(prepared, [best], [in_scope[best]]), tuple(others[:ALSO_IN_MAX])
+        return self._search(prepared, [best], [in_scope[best]], snapshot), tuple(others[:ALSO_IN_MAX])
 
     def _prepare(self, question: str, history: Sequence[dict] | None, routing: Routing) -> Question:
         plan_year = routing.plan_year
@@ -145,8 +146,8 @@ class AnswerPipeline:
             prepared = prepare(generator.condense(question, history), None, self.max_question_chars * 4, plan_year)
         return prepared
 
-    def _search(self, prepared: Question, doc_ids: Sequence[str] | None, reports: Sequence[Report]) -> Found:
-        snapshot = self.snapshot()  # one index state for the whole answer
+    def _search(self, prepared: Question, doc_ids: Sequence[str] | None, reports: Sequence[Report],
+                snapshot: Snapshot) -> Found:
         hits = self.retriever.search(prepared.search, k=self.k_hits, doc_ids=doc_ids, snapshot=snapshot)
         vocabulary = snapshot.vocabulary(doc_ids)
         scored = evidence.score_sentences(prepared, hits, vocabulary)

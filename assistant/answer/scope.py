@@ -126,7 +126,7 @@ def _named_governments(text: str, reports: Sequence[Report]) -> tuple[list[Repor
             key = government_key(identity, report.doc_id)
             hits.setdefault(key, (identity, []))[1].append(report)
             spelled[key] = found[0]
-    named = {key: group for key, group in hits.items()}
+    named = hits
     # 内蒙古海拉尔区: both match; the province is only the larger area the district is in.
     enclosing = {p for identity, _ in named.values() for p in identity.parents}
     keep = [key for key, (identity, _) in named.items() if identity.place not in enclosing]

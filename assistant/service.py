@@ -21,6 +21,7 @@ from index.identity import Correction
 from index.ingest import (
     IngestResult, assign_doc_id, delete_report, ingest_files, read_report, repair_vectors, source_key, upload_key,
 )
+from index.places import gazetteer
 from index.reading.sizes import ReadLimits
 from index.records import Report
 from index.retrieval import HybridRetriever
@@ -106,6 +107,8 @@ class Assistant:
     def ensure_index(self) -> list[IngestResult]:
         """A new user gets a working chat: ingest the bundled sample report into a new index.
         Chunks without vectors (another model or backend chosen, a wiped Chroma server) are embedded again."""
+        # The gazetteer (~1.5 s to load) is read by the first question that names no indexed government.
+        threading.Thread(target=gazetteer, name="govqa-gazetteer", daemon=True).start()
         keep_reserve(Path(self.settings.index_dir))  # room to open the index if an ingest fills the disk
         self.sync()  # a new replica behind a shared Chroma server gets its catalog from there
         if not self.catalog.ever_used():  # once staff have emptied an index, it stays empty

@@ -108,7 +108,12 @@ def gold_reports(question: Mapping) -> set[str]:
     return set(question.get("gold_reports", [question["gold_report"]] if question.get("gold_report") else []))
 
 
-def question_scope(question: Mapping) -> Scope | None:
+def question_scope(question: Mapping, one_report: bool = False) -> Scope | None:
+    """The question's own scope; with one_report, its gold report alone, as if only it were indexed (the
+    setting of a deployment that holds one report; questions without a gold report keep every report)."""
+    reports = sorted(gold_reports(question))
+    if one_report and len(reports) == 1:
+        return Scope(report=reports[0])
     given = question.get("scope") or {}
     return Scope(**given) if given else None
 
@@ -206,9 +211,10 @@ def summarize(rows: Sequence[dict]) -> dict:
 
 # ---------------------------------------------------------------- running
 
-def _ask_all(assistant: Asker, questions: Sequence[Mapping], label: str, progress: bool) -> list[dict]:
+def _ask_all(assistant: Asker, questions: Sequence[Mapping], label: str, progress: bool,
+             one_report: bool = False) -> list[dict]:
     return [
-        score(q, assistant.ask(q["question"], q.get("history"), scope=question_scope(q)))
+        score(q, assistant.ask(q["question"], q.get("history"), scope=question_scope(q, one_report)))
         for q in tqdm(questions, desc=f"eval {label}", unit="q", disable=not progress)
     ]
 
@@ -226,9 +232,9 @@ def _write_outputs(out_dir: Path, metrics_by_label: Mapping[str, dict], rows_by_
 
 
 def run_eval(assistant: Asker, questions: Sequence[Mapping], out_dir: Path | None, label: str = "ours",
-             progress: bool = True) -> dict:
+             progress: bool = True, one_report: bool = False) -> dict:
     """Ask every question, return the metrics and, with out_dir, write them with the rows and the report."""
-    rows = _ask_all(assistant, questions, label, progress)
+    rows = _ask_all(assistant, questions, label, progress, one_report)
     metrics = summarize(rows)
     if out_dir is not None:
         _write_outputs(Path(out_dir), {label: metrics}, {label: rows})
@@ -246,7 +252,7 @@ def report_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def evaluate(questions_path: Path | str, out_dir: Path | None, retriever: Mode = "ours",
-             settings: Settings | None = None, reports: Sequence[Path] = ()) -> dict[str, dict]:
+             settings: Settings | None = None, reports: Sequence[Path] = (), one_report: bool = False) -> dict[str, dict]:
     """Build our assistant and/or the naive baseline, run the questions through each, write out_dir.
 
     reports: files or folders to index beside the bundled sample, in a temporary index (the configured
@@ -276,7 +282,7 @@ def evaluate(questions_path: Path | str, out_dir: Path | None, retriever: Mode =
             "naive": lambda: naive_assistant(settings, CachedQueryEmbedder(model), indexed_reports(ours),
                                              Path(work) / "naive"),
         }
-        rows = {label: _ask_all(builders[label](), questions, label, progress=True) for label in LABELS[retriever]}
+        rows = {label: _ask_all(builders[label](), questions, label, True, one_report) for label in LABELS[retriever]}
     metrics = {label: summarize(label_rows) for label, label_rows in rows.items()}
     if out_dir is not None:
         _write_outputs(Path(out_dir), metrics, rows)

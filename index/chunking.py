@@ -8,7 +8,6 @@ index through the breadcrumb prefixed to every chunk's search text.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from index.records import Chunk, Paragraph, Report
 from index.textnorm import YEAR, normalize, split_sentences

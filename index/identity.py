@@ -85,6 +85,8 @@ def read_identity(header: Sequence[str], metadata: Mapping[str, str], body: Sequ
     texts = [t for t in (title_line, *lines, metadata.get("发布机构", ""), *opening, *extra, source) if t]
     place = _place(texts)
     kind = next((k for t in (title_line, *lines, *extra) for k in KINDS if k in normalize(t)), "")
+    if "总结" in title_line and "计划" in title_line:  # "2023年工作总结和2024年工作计划": both, years between
+        kind = "工作总结与计划"
     if kind == "工作报告" and any("人民代表大会" in line for line in lines):
         kind = "政府工作报告"  # "向大会作工作报告" at a 人代会 is the government's report
     date = _date(lines, metadata)
@@ -130,9 +132,12 @@ def corrected(identity: Identity, *, title: str | None = None, place: str | None
     changes = {**changes, "title": title} if title else changes
     if not changes:
         return identity
-    fixed = replace(identity, **changes, corrected=tuple(sorted({*identity.corrected, *changes})))
+    given = [name for name, value in (("title", title), ("place", place), ("year", year)) if value]
+    fixed = replace(identity, **changes, corrected=tuple(sorted({*identity.corrected, *given})))
     if not title and (place or year):  # a composed title follows the corrected place and year
         found = _place([fixed.place]) if fixed.place else None
+        if found is None and fixed.place:  # a place the gazetteer does not know is named as typed
+            found = Place(fixed.place, fixed.level)
         fixed = replace(fixed, title=_title("", found, fixed.kind, fixed.year))
     return fixed
 
@@ -148,18 +153,17 @@ def _title_line(lines: Sequence[str]) -> str:
 
 def _place(texts: Sequence[str]) -> Place | None:
     """The issuing government: the first text that names a division decides; within it, the most specific
-    division, checked against the others it names (坎墩街道 of 慈溪市, not another 坎墩街道)."""
+    division whose enclosing divisions the texts also name (坎墩街道 of 慈溪市, not another 坎墩街道)."""
     places = gazetteer()
-    for text in texts:
-        norm = normalize(text)
-        if any(n in norm for n in ("国务院", "全国人民代表大会")):
+    named = [[p for _, _, p in places.mentions(normalize(text))] for text in texts]
+    everywhere = {p.name for found in named for p in found}
+    for text, found in zip(texts, named):
+        if any(n in normalize(text) for n in ("国务院", "全国人民代表大会")):
             return NATIONAL_GOVERNMENT
-        found = [p for _, _, p in places.mentions(norm) if p is not NATIONAL_GOVERNMENT]
-        if not found:
-            continue
-        names = {p.name for p in found}
-        # Prefer a division whose parents the text also names; then the most specific level.
-        return max(found, key=lambda p: (sum(parent in names for parent in p.parents), len(p.parents), -len(places.lookup(p.name))))
+        found = [p for p in found if p is not NATIONAL_GOVERNMENT]
+        if found:
+            return max(found, key=lambda p: (sum(parent in everywhere for parent in p.parents), len(p.parents),
+                                             -len(places.lookup(p.name))))
     return None
 
 
@@ -183,7 +187,7 @@ def _report_year(title_line: str, date: str, years: tuple[int, ...]) -> int | No
     """The year a report plans: its title's year, else the year it was given in (reports are given early
     in the year they plan), else the last year it speaks about."""
     if found := YEAR.findall(normalize(title_line)):
-        return int(found[0])
+        return max(int(y) for y in found)  # "2023年工作总结和2024年工作计划" plans 2024
     if date:
         return int(date[:4])
     return years[-1] if years else None

@@ -31,7 +31,7 @@ from index.chunking import chunk_report
 from index.embedding import Embedder
 from index.identity import Correction, corrected
 from index.lexical import Tokenizer, extract_terms
-from index.reading import read_report_lines
+from index.reading import read_properties, read_report_lines
 from index.structure import parse_report
 from index.vector_store import VectorStore
 
@@ -98,7 +98,8 @@ def read_report(path: Path, limits: ReadLimits | int, correction: Correction | N
     """A report file parsed under `doc_id` (the name's id by default), with staff's corrections of its
     identity; nothing is written. `limits` as a number is the byte limit alone (eval/bench.py passes one)."""
     limits = ReadLimits(max_bytes=limits) if isinstance(limits, int) else limits
-    report = parse_report(read_report_lines(path, limits), doc_id=doc_id or doc_id_for(path), source=path.name)
+    report = parse_report(read_report_lines(path, limits), doc_id=doc_id or doc_id_for(path), source=path.name,
+                          properties=read_properties(path))
     if not correction:
         return report
     identity = corrected(report.identity, title=correction.title, place=correction.place, year=correction.year)

@@ -14,15 +14,13 @@ import jieba
 import jieba.posseg as pseg
 import numpy as np
 
+from index.lexicon import words
 from index.textnorm import normalize
 
 jieba.setLogLevel(logging.WARNING)
 
 # Names end in these; the span before them (1–8 CJK chars) is taken from the text at ingest.
-_SUFFIX = (
-    "街道|社区|村|路|区块|公路|铁路|工业区|园区|农创园|公司|初中|中学|小学|幼儿园|礼堂|广场|公园|中心|"
-    "工程|大道|港|站|基地|合作社|农合联"
-)
+_SUFFIX = "|".join(words("name_suffixes.txt"))  # index/lexicon/name_suffixes.txt
 _NAME = re.compile(rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX}|江|河)(?:[\u4e00-\u9fff]{{0,4}}?(?:{_SUFFIX}))*")
 _SUFFIX_END = re.compile(rf"(?:{_SUFFIX}|江|河)")
 # Clause breaks, including conjunctions and particles that rarely sit inside a name.
@@ -32,12 +30,7 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 _NOT_NAME_START = ("v", "p", "c", "m", "d", "u", "r", "f", "q", "a", "t", "y", "e", "o")
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 # Function words and question words carry no topic; they only add noise to BM25.
-STOPWORDS = frozenset(
-    "的 了 和 与 及 是 在 有 对 为 把 被 将 等 也 都 就 而 并 或 之 其 这 那 个 些 吗 呢 吧 啊 呀 么 "
-    "什么 多少 哪些 哪个 哪里 哪天 时候 时间 怎么 怎么样 怎样 如何 为什么 是否 有没有 几 多 请问 请 一下 一共 总共 "
-    "我们 我 你 你们 他们 它 这个 那个 这些 那些 此 该 年 个 项 说 情况 方面 相关 具体 主要 "
-    "报告 提到 提及 里 中 上 下 吗 呢".split()
-)
+STOPWORDS = frozenset(words("stopwords.txt"))  # index/lexicon/stopwords.txt
 
 
 @lru_cache(maxsize=65536)  # reports of one region repeat their names; POS tagging is the slow part

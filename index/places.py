@@ -104,7 +104,10 @@ def _walk(tree: dict, parents: tuple[str, ...], depth: int) -> Iterator[Place]:
             if _TOWN_SUFFIX.search(name) and _TOWN_SUFFIX.sub("", name):
                 yield Place(name, "乡镇街道", parents)
             continue
-        if not isinstance(node, dict) or (parents and name == parents[-1]):  # 上海市 › 上海市
+        if not isinstance(node, dict):
+            continue
+        if parents and name == parents[-1]:  # 上海市 › 上海市 › 浦东新区: the municipality's own districts
+            yield from _walk(node, parents, depth + 1)
             continue
         place = Place(name, level_of(name, depth), parents, _aliases(node.get("_alias"), name))
         yield place

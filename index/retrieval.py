@@ -7,7 +7,6 @@ different paragraphs, each represented by its best-matching window.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from index.errors import EmptyReport
 from index.records import Paragraph, Report
@@ -139,7 +139,8 @@ def content_hash(lines: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def parse_report(lines: Sequence[str], doc_id: str, source: str) -> Report:
+def parse_report(lines: Sequence[str], doc_id: str, source: str, properties: Mapping[str, str] | None = None) -> Report:
+    """properties: what the file says of itself (DOCX core properties, HTML <title>), a hint for its identity."""
     lines = [line.strip() for line in lines if line.strip()]
     if not lines:
         raise EmptyReport(f"报告没有文字内容：{source}")
@@ -148,7 +149,8 @@ def parse_report(lines: Sequence[str], doc_id: str, source: str) -> Report:
     part_lines = [line for line in lines if heading_level(line) == 1]
     years = report_years(parse_metadata(header), part_lines, body)
     # The title, date and speaker lines open the report, before its first part ("——2025年1月…" is no lead-in).
-    identity = read_identity(lines[: min(first_part, HEADER_LINES)], parse_metadata(header), body, years, source)
+    identity = read_identity(lines[: min(first_part, HEADER_LINES)], parse_metadata(header), body, years, source,
+                             properties)
     years = tuple(sorted({*years, *identity.reviewed_years, *identity.planned_years}))
     metadata = parse_metadata(header, identity)
     paragraphs: list[Paragraph] = []

@@ -3,9 +3,12 @@
 import hashlib
 from pathlib import Path
 
+import jieba
 import numpy as np
+import pytest
 
 from assistant.settings import PROJECT_ROOT
+from index.lexical import Tokenizer
 
 SAMPLE = PROJECT_ROOT / "data" / "reports" / "kandun-2022-review-2023-plan.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,3 +32,11 @@ class FakeEmbedder:
                 v[int(hashlib.md5(text[i : i + 2].encode()).hexdigest(), 16) % self.dim] += 1
             out.append((v / (np.linalg.norm(v) or 1)).tolist())
         return out
+
+
+def shared_jieba_tokenizer() -> Tokenizer:
+    """index.lexical.Tokenizer over jieba's process-wide default dictionary: the same words as a fresh one
+    (no terms are added), without loading the dictionary once more (~1 s each)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jieba, "Tokenizer", lambda *args, **kwargs: jieba.dt)
+        return Tokenizer()

@@ -18,10 +18,10 @@ from typing import Any, Protocol
 import gradio as gr
 
 from assistant.answer.scope import Scope
-from index.errors import GovQAError
 from assistant.feedback import FeedbackStore
 from assistant.ratelimit import RateLimiter
 from assistant.records import Answer
+from index.errors import GovQAError
 from index.records import Report
 from ui.assets import BRIDGE_JS, SCROLL_JS
 from ui.clients import ClientAddresses

@@ -62,7 +62,12 @@ def render_preview(report: Report, replaces: Report | None = None) -> str:
     meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in report.metadata.items())
     warning = (f'<p class="warning">将替换已导入的同名报告《{esc(replaces.title)}》（{esc(replaces.doc_id)}）。</p>'
                if replaces else "")
-    return (f'<div class="preview"><h3>{esc(report.title)}</h3>{warning}'
+    i = report.identity
+    who = " · ".join(esc(part) for part in (
+        f"发布政府：{i.government}（{i.level}）" if i.place else "发布政府：未识别（请在下方填写）",
+        f"报告年份：{i.year}" if i.year else "", f"日期：{i.date}" if i.date else "",
+        f"报告人：{i.speaker}" if i.speaker else "", f"会议：{i.meeting}" if i.meeting else "") if part)
+    return (f'<div class="preview"><h3>{esc(report.title)}</h3>{warning}<p>{who}</p>'
             f"<p>编号：{esc(report.doc_id)} · 文件：{esc(report.source)} · 年份：{_years(report)} · "
             f"共 {len(report.paragraphs)} 段</p>"
             f'<table class="meta">{meta or "<tr><td>未识别到文件信息</td></tr>"}</table>'

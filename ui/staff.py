@@ -26,6 +26,7 @@ from assistant.errors import LockedOut
 from assistant.ratelimit import Lockout
 from index.errors import GovQAError
 from index.records import Report
+from index.identity import Correction
 from index.ingest import IngestResult
 from ui.clients import ClientAddresses
 from ui.render import esc, plain_html
@@ -46,10 +47,10 @@ PRIVATE = {"api_visibility": "private"}  # UI plumbing; the staff API is ui.app'
 class StaffAssistant(Protocol):
     def reports(self) -> list[Report]: ...
 
-    def preview(self, path: Path, *, uploaded: bool) -> Report: ...
+    def preview(self, path: Path, correction: Correction | None = None, *, uploaded: bool) -> Report: ...
 
     def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None, *,
-               uploaded: bool) -> list[IngestResult]: ...
+               uploaded: bool, correction: Correction | None = None) -> list[IngestResult]: ...
 
     def delete(self, doc_id: str) -> bool: ...
 
@@ -176,30 +177,49 @@ def logout(gate: StaffGate, token: str | None) -> tuple[None, str, dict, dict, s
 
 
 def preview_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None, path: str | None,
-                   request: Any) -> tuple[str, str | None, dict]:
-    """Parse the uploaded file without indexing it: (preview, file kept for 确认导入, confirm button)."""
+                   request: Any) -> tuple[str, str | None, dict, dict, dict, dict]:
+    """Parse the uploaded file without indexing it: (preview, file kept for 确认导入, confirm button, and
+    the title, government and year fields filled with what was read, for staff to correct)."""
     gate.require_session(token, request)
+    hidden = gr.update(visible=False)
     if not path:
-        return "", None, gr.update(visible=False)
+        return "", None, hidden, hidden, hidden, hidden
     try:
         report = assistant.preview(Path(path), uploaded=True)
     except (GovQAError, OSError) as exc:
         discard_upload(path)  # nothing to import: the upload goes now, not at its expiry
-        return f'<p class="warning">无法解析：{esc(str(exc))}</p>', None, gr.update(visible=False)
+        return f'<p class="warning">无法解析：{esc(str(exc))}</p>', None, hidden, hidden, hidden, hidden
     existing = next((r for r in assistant.reports() if r.doc_id == report.doc_id), None)
-    return render_preview(report, existing), path, gr.update(visible=True)
+    identity = report.identity
+    return (render_preview(report, existing), path, gr.update(visible=True),
+            gr.update(value=report.title, visible=True), gr.update(value=identity.place, visible=True),
+            gr.update(value=identity.year, visible=True))
+
+
+def staff_correction(assistant: StaffAssistant, path: Path, title: str | None, place: str | None,
+                     year: float | int | None) -> Correction:
+    """The fields staff changed from what the file reads as (unchanged fields are no correction)."""
+    read = assistant.preview(path, uploaded=True)
+    title, place = (title or "").strip(), (place or "").strip()
+    year = int(year) if year else None
+    return Correction(title=title if title and title != read.title else None,
+                      place=place if place and place != read.identity.place else None,
+                      year=year if year and year != read.identity.year else None)
 
 
 def commit_upload(gate: StaffGate, assistant: StaffAssistant, token: str | None, pending: str | None,
-                  progress: Callable[..., Any], request: Any) -> tuple[str, None, dict]:
-    """Ingest the previewed file: (message, cleared pending file, hidden confirm button). The upload is deleted."""
+                  progress: Callable[..., Any], request: Any, title: str | None = None, place: str | None = None,
+                  year: float | int | None = None) -> tuple[str, None, dict]:
+    """Ingest the previewed file with staff's corrections: (message, cleared pending file, hidden confirm button).
+    The upload is deleted."""
     gate.require_session(token, request)
     if not pending:
         return plain_html("请先上传报告文件。"), None, gr.update(visible=False)
     progress(0, desc="正在导入…")
     try:
+        correction = staff_correction(assistant, Path(pending), title, place, year)
         result = assistant.ingest([Path(pending)], progress=lambda done, total: progress(
-            done / max(total, 1), desc=f"正在计算向量 {done}/{total}"), uploaded=True)[0]
+            done / max(total, 1), desc=f"正在计算向量 {done}/{total}"), uploaded=True, correction=correction)[0]
     except (GovQAError, OSError) as exc:
         log.warning("staff ingest failed: %s", exc)
         return plain_html(f"导入失败：{exc}" if isinstance(exc, GovQAError) else "导入失败：无法写入索引。"), None, \
@@ -267,6 +287,10 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
                     "同一文件（同名）再次导入会替换旧版本，名称不同的文件是新报告。")
         upload = gr.File(label="上传报告", file_types=REPORT_TYPES, type="filepath")
         preview = gr.HTML()
+        with gr.Row():  # what the file reads as; staff correct it before 确认导入
+            title = gr.Textbox(label="报告标题", visible=False, max_lines=1, scale=3)
+            place = gr.Textbox(label="发布政府（地名）", visible=False, max_lines=1, scale=2)
+            year = gr.Number(label="报告年份", visible=False, precision=0, scale=1)
         pending = gr.State(None)
         confirm = gr.Button("确认导入", variant="primary", visible=False)
         ingest_message = gr.HTML()
@@ -290,8 +314,9 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
     def on_upload(session: str | None, path: str | None, request: gr.Request):
         return preview_upload(gate, assistant, session, path, request)
 
-    def on_confirm(session: str | None, path: str | None, request: gr.Request, progress=gr.Progress()):
-        return commit_upload(gate, assistant, session, path, progress, request)
+    def on_confirm(session: str | None, path: str | None, title: str, place: str, year: float | None,
+                   request: gr.Request, progress=gr.Progress()):
+        return commit_upload(gate, assistant, session, path, progress, request, title, place, year)
 
     def on_delete(session: str | None, doc_id: str | None, request: gr.Request):
         return delete_report(gate, assistant, session, doc_id, request)
@@ -304,8 +329,9 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant) -> list:
           **PRIVATE).then(None, ticket, None, js=SET_COOKIE_JS, **PRIVATE).then(
         on_show, token, [login_form, panel, listing, to_delete], **PRIVATE)
     logout_button.click(on_logout, token, [token, password, login_form, panel, login_message], **PRIVATE)
-    upload.upload(on_upload, [token, upload], [preview, pending, confirm], **PRIVATE)
-    committed = confirm.click(on_confirm, [token, pending], [ingest_message, pending, confirm], **PRIVATE)
+    upload.upload(on_upload, [token, upload], [preview, pending, confirm, title, place, year], **PRIVATE)
+    committed = confirm.click(on_confirm, [token, pending, title, place, year], [ingest_message, pending, confirm],
+                              **PRIVATE)
     deleted = delete_button.click(on_delete, [token, to_delete], delete_message, **PRIVATE)
     changes = [committed, deleted]
     for change in changes:

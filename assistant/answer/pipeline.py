@@ -26,6 +26,7 @@ from assistant.answer.scope import Routing, Scope, route
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.ledger.chat import answer_from_ledger
 from assistant.records import Answer, Citation
+from index.identity import KINDS
 from index.records import Chunk, Hit, Report
 from index.retrieval import Snapshot
 from index.textnorm import in_script_of, normalize
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
     from assistant.ledger.store import Ledger
 
 RELATED_ON_REFUSAL = 3
-PROCEDURE_REFUSAL = ("报告中没有提到：政府工作报告讲的是一年的工作回顾和计划，不含具体办事流程。"
+REFUSAL_OPENING = "报告中没有找到这个问题的答案："  # every refusal opens so (the UI and tests look for it)
+PROCEDURE_REFUSAL = (f"{REFUSAL_OPENING}政府工作报告讲的是一年的工作回顾和计划，不含具体办事流程。"
                      "办理业务请咨询 12345 政务服务便民热线或当地政务服务中心。")
 IDENTITY_PARAGRAPHS = 6
 MEETING_ASKED = re.compile(r"会议|大会|会上")
@@ -94,9 +96,11 @@ class AnswerPipeline:
         snapshot = self.snapshot()
         routing = route(question, scope, reports, context=[c for c in earlier if isinstance(c, str)],
                         corpus_uses=snapshot.vocabulary(doc_ids).knows)
-        prepared = without_names(self._prepare(question, history, routing), routing.named)
+        # Once scoped, the government's name and the document's own name (政府工作报告) only match its title lines.
+        document_words = KINDS if routing.named else ()
+        prepared = without_names(self._prepare(question, history, routing), (*routing.named, *document_words))
         if routing.refusal:
-            return _answer(question, False, in_script_of(question, f"报告中没有提到：{routing.refusal}"), (), (), started)
+            return _answer(question, False, in_script_of(question, f"{REFUSAL_OPENING}{routing.refusal}"), (), (), started)
         if prepared.intent.asks_procedure:
             return _answer(question, False, in_script_of(question, PROCEDURE_REFUSAL), (), (), started)
         if prepared.intent.about_promise and not doc_ids and scope.empty:
@@ -244,7 +248,7 @@ def _named(answer: Answer, reports: Mapping[str, Report], also_in: tuple[str, ..
 
 def _refusal(question: str, reason: str, found: Found, started: float, notice: str) -> Answer:
     related = tuple(citation_for(i + 1, hit, "", found.titles) for i, hit in enumerate(found.ranked[:RELATED_ON_REFUSAL]))
-    text = in_script_of(question, f"报告中没有找到这个问题的答案：{reason}")
+    text = in_script_of(question, f"{REFUSAL_OPENING}{reason}")
     if related:
         text += in_script_of(question, "以下是最接近的段落，供参考。")
     return Answer(question, False, text, (), tuple(found.ranked), _elapsed_ms(started), notice, related)

@@ -16,8 +16,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.question import resolve_time_words
 from index.identity import Identity
-from index.places import NATIONAL, Place, gazetteer
+from index.places import NATIONAL, gazetteer
 from index.records import Report
 from index.textnorm import YEAR, normalize
 
@@ -91,7 +92,7 @@ def route(question: str, scope: Scope, reports: Sequence[Report], today: datetim
     one = len(governments) == 1
     newest = max((r.identity.year or (r.years[-1] if r.years else 0) for r in chosen), default=0) or None
     plan_year = newest if one else (today or datetime.date.today()).year
-    years = [int(y) for y in YEAR.findall(_resolve_relative(text, plan_year))]
+    years = [int(y) for y in YEAR.findall(resolve_time_words(text, plan_year))]
     fallback: list[Report] = []
     if years and (by_year := _for_year(text, years[0], chosen)):
         chosen, fallback = by_year
@@ -149,23 +150,8 @@ def _unindexed_place(text: str, reports: Sequence[Report], corpus_uses: Callable
             # A larger area around an indexed government (宁波市 around 坎墩街道): its own figures are not
             # in the smaller government's report.
             return f"已导入的报告中没有{place.name}本级的报告，只有其下辖地方的报告。"
-        return f"已导入的报告中没有{_display(place)}的报告。"
+        return f"已导入的报告中没有{place.name}的报告。"
     return ""
-
-
-def _display(place: Place) -> str:
-    return place.name
-
-
-_RELATIVE = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "下一年": 1}
-
-
-def _resolve_relative(text: str, plan_year: int | None) -> str:
-    if plan_year is None:
-        return text
-    for word, offset in _RELATIVE.items():
-        text = text.replace(word, f"{plan_year + offset}年")
-    return text
 
 
 def _for_year(text: str, year: int, reports: Sequence[Report]) -> tuple[list[Report], list[Report]] | None:

@@ -18,7 +18,7 @@ import jieba.posseg as pseg
 
 from index.lexical import STOPWORDS, Vocabulary
 from index.thesaurus import SYNONYMS
-from index.textnorm import YEAR, normalize
+from index.textnorm import normalize
 
 _ASKERS = frozenset("多少 几 叫 几个 几家 几条 几名 几位 几所 多大 多高 多长 什么时候 哪年 哪一年".split())
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -140,13 +140,15 @@ def evaluate(
     compare: Annotated[bool, typer.Option("--compare", help="ours 与 naive 并排对比")] = False,
     gate: Annotated[bool, typer.Option("--gate", help="低于质量门槛时以非零状态退出")] = False,
     reports: Annotated[Optional[list[Path]], typer.Option("--reports", help="与示例报告一起导入临时索引的报告文件或文件夹（可多次给出）")] = None,
+    one_report: Annotated[bool, typer.Option("--one-report-at-a-time", help="每个问题只在其标准答案所在的报告中回答")] = False,
 ) -> None:
     """评测：在问题集上计算检索、答案、拒答指标，写出 metrics.json 和报告。"""
     from eval.gate import GATE, REAL_GATE, check_gate
     from eval.harness import evaluate as run, format_table
 
     try:
-        results = run(questions, out, retriever="compare" if compare else retriever, reports=reports or ())
+        results = run(questions, out, retriever="compare" if compare else retriever, reports=reports or (),
+                      one_report=one_report)
     except GovQAError as exc:
         _fail(exc)
     typer.echo(format_table(results))
@@ -158,14 +160,20 @@ def evaluate(
         raise typer.Exit(1)
 
 
-# Sub-commands that live in their own modules register on the app above.
-from assistant.cli.feedback import feedback_app  # noqa: E402
-from assistant.cli.ledger import register as register_ledger  # noqa: E402
-from eval.bench import register as register_bench  # noqa: E402  (light: the model loads only when bench runs)
+def _register_subcommands() -> None:
+    """Sub-commands that live in their own modules register on the app above. The benchmark is eval's:
+    imported here, inside a function, so assistant/ never imports eval at module level (the model loads
+    only when bench runs)."""
+    from assistant.cli.feedback import feedback_app
+    from assistant.cli.ledger import register as register_ledger
+    from eval.bench import register as register_bench
 
-app.add_typer(feedback_app, name="feedback")
-register_ledger(app)
-register_bench(app)
+    app.add_typer(feedback_app, name="feedback")
+    register_ledger(app)
+    register_bench(app)
+
+
+_register_subcommands()
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.ledger.store import Commitment, Ledger, Source
-from assistant.ledger.extract import PENDING
-from index.textnorm import coverage
 from assistant.answer.intent import DONE_ASKED, PLANNED, PROMISED
 from assistant.answer.question import resolve_time_words
+from assistant.ledger.extract import PENDING
+from assistant.ledger.store import Commitment, Ledger, Source
 from assistant.records import Citation
-from index.textnorm import YEAR, in_script_of, normalize
+from index.textnorm import YEAR, coverage, in_script_of, normalize
 
 # Everything in a question that is not its topic.
 _NOT_TOPIC = re.compile(

@@ -25,6 +25,7 @@ _OPEN_QUOTES, _CLOSE_QUOTES = "“‘「『《", "”’」』》"
 _AT_LEAST_BEFORE = re.compile(r"(?:超过|超|逾)$")
 _AT_LEAST_AFTER = re.compile(r"以上")
 _WHITESPACE = re.compile(r"\s+")
+_ANNOUNCING = ("以下", "如下", "下列")
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,8 @@ def _unit_at(text: str, pos: int) -> str:
 
 
 def _is_name(text: str, start: int, figure: str) -> bool:
-    if figure == "一" or text[start - 1 : start] == "第":
-        return True
+    if figure == "一" or text[start - 1 : start] == "第" or text[max(0, start - 2) : start] in _ANNOUNCING:
+        return True  # 抓好以下四个方面: an outline, not a count
     before = text[:start]
     return sum(before.count(q) for q in _OPEN_QUOTES) > sum(before.count(q) for q in _CLOSE_QUOTES)
 

@@ -11,8 +11,16 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.answer.question import resolve_time_words
+from assistant.ledger.clauses import (
+    Clause,
+    Segment,
+    clauses,
+    segments,
+    split_span,
+    strip_lead,
+    trim_end,
+)
 from index.records import Paragraph, Report
-from assistant.ledger.clauses import Clause, Segment, clauses, segments, split_span, strip_lead, trim_end
 from index.textnorm import YEAR, normalize, split_sentences
 
 PLAN, REVIEW = "plan", "review"
@@ -34,7 +42,7 @@ _REPORTING = r"实施|申报|安装|受理|开展|完成|实现|搭建|引进|�
 _ADVERB = r"持续|继续|进一步|积极|全力|大力|加快|全面|同时|其中|共计|合计|总计|累计|共|再|还|要|将|到|并|和|及|与|、|的"
 _LEAD = re.compile(rf"{_TIME}|{_ADVERB}|确保|力争|争取|努力|计划|拟")
 _REVIEW_LEAD = re.compile(rf"{_TIME}|{_ADVERB}|{_REPORTING}|街道|预计|可|为|有(?=[\d两三四五六七八九十])|已|成功")
-_TRAIL = re.compile(r"(?:达到|均为|达|为|约|近|超过|超|逾|各|共计|共|[(（、])$")
+_TRAIL = re.compile(r"(?:达到|均为|达|为|约|近|超过|超|逾|突破|各|共计|共|力争|确保|争取|[(（、])$")
 # A verb that reports rather than names a metric (新增/新认定 stay in it): 坎墩街道共实施24个工程项目 → 工程项目.
 _REPORTING_END = re.compile(rf"(?:{_REPORTING})$")
 _LOCATIVE = re.compile(r"在|对|于|向")  # used with match(): anchored at pos
@@ -44,6 +52,13 @@ _SEPARATOR = re.compile(r"[、和及与并]")
 _CHANGE = re.compile(r"(?:同比|比上年|较上年)?(增长|增加|提高|上升|增幅|下降|减少|降幅|回落)(?:达到|达|为)?$")
 _FALL = ("下降", "减少", "降幅", "回落")
 _FUTURE = re.compile(r"将|力争|争取")  # not 计划: 已纳入…大中修计划 is done
+# A targets paragraph: 全区经济社会发展的预期目标是：地区生产总值达到240亿元，同比增长21%；… Each figure in it
+# is a commitment though it has no verb or hedge of its own.
+_TARGETS = re.compile(r"(?:预期|主要|发展|奋斗)目标(?:是|为)?[:：]")
+TARGET_STRENGTH = "预期目标"
+_GROWTH_ITEM = re.compile(r"(?:同比|比上年|较上年|年均)?(?:分别)?(增长|增加|提高|上升|下降|减少)$")
+_OUTLINE = re.compile(r"以下|如下|下列")  # 抓好以下四个方面工作 announces the tasks, it is none of them
+_HEDGE_AFTER = re.compile(r"左右|以上|以内")  # 6%左右: kept in the target, the link compares with it
 
 
 @dataclass(frozen=True)
@@ -156,10 +171,13 @@ def extract(report: Report) -> Extraction:
         part = part_of(paragraph.section[0], this_year) if paragraph.kind == "body" else None
         if part is None:
             continue
+        targets = False  # from 预期目标是： to the end of the paragraph
         for sentence in split_sentences(paragraph.text):
             source = _source(paragraph, sentence)
             if part.kind == PLAN:
-                out.commitments.extend(_commitments(source, part.year, this_year))
+                targets = targets or bool(_TARGETS.search(normalize(sentence)))
+                out.commitments.extend(_commitments(source, part.year, this_year,
+                                                    TARGET_STRENGTH if targets else ""))
             else:
                 _review(source, part.year, this_year, out)
     return out
@@ -177,10 +195,11 @@ class _Context:
     strength: str = ""
     action: str = ""
     place: str = ""
+    items: list[str] = field(default_factory=list)  # what the last clause with figures counted: 地区生产总值
 
 
-def _commitments(source: Source, part_year: int, this_year: int) -> list[Commitment]:
-    context = _Context()
+def _commitments(source: Source, part_year: int, this_year: int, default: str = "") -> list[Commitment]:
+    context = _Context(strength=default)
     rows: list[Commitment] = []
     for clause in clauses(source.sentence):
         if hedge := _HEDGE.search(clause.match):
@@ -189,11 +208,14 @@ def _commitments(source: Source, part_year: int, this_year: int) -> list[Commitm
         year = _deadline(clause, part_year, this_year)
         found = list(segments(clause))
         if found:
-            for segment in found:
-                rows.extend(_quantitative(source, year, clause, segment, context))
+            new = [row for segment in found for row in _quantitative(source, year, clause, segment, context)]
+            rows.extend(_expand_each(clause, new, context.items))
+            if named := [m for c in new if (m := _metric(c))]:
+                context.items = named
         elif locative := _LOCATIVE.match(clause.match):
             context.place = clause.display[locative.end():]
-        elif (goal := _QUALITATIVE_HEDGE.search(clause.match)) and len(clause.match) - goal.end() >= 4:
+        elif ((goal := _QUALITATIVE_HEDGE.search(clause.match)) and len(clause.match) - goal.end() >= 4
+              and not _OUTLINE.search(clause.match)):
             rows.append(Commitment(source, year, clause.display[goal.end():], "", "", "", None, None, False, "",
                                    clause.display[goal.start() : goal.end()], clause.display))
     return rows
@@ -215,22 +237,46 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
         context.action = shown[verb.start() : verb.end()]
         start = verb.end()
     end = trim_end(text, start, q.start, _TRAIL)
+    inherited = ""
     if start == end:  # the figure comes first: 3家企业在宁波股交所挂牌, 2500米道路开展临水护栏建设
         start, end = q.end, _item_end(text, q.end, segment.end)
         if verb := _VERB.search(text, start, end):
             context.action = shown[verb.start() : verb.end()]
+        if start == end and context.items and not _HEDGE_AFTER.match(text, start):
+            inherited = context.items[-1]  # 地区生产总值增长8%，达到296亿元: the metric of the clause before
+    elif q.unit == "%" and (growth := _GROWTH_ITEM.fullmatch(text, start, end)) and context.items:
+        inherited = context.items[-1] + growth.group(1)  # 地区生产总值达到240亿元，同比增长21%
     if not (context.strength or context.action):
         return []  # neither promised nor acted on: 作为…的两个重要支点 is rhetoric, not a target
+    hedge = _HEDGE_AFTER.match(text, q.end)
+    target = shown[q.start : hedge.end() if hedge else q.end]
     # 甲项目和乙项目各1个: one row per item.
     items = split_span(text, start, end, _EACH) if text[q.start - 1 : q.start] == "各" else [(start, end)]
     row_text = _row_text(clause, segment, end)
     rows = []
     for a, b in items:
         (pa, pb), (ia, ib) = _split_place(text, a, b)
-        rows.append(Commitment(source, year, context.action, shown[ia:ib], shown[pa:pb] or place or context.place,
-                               shown[q.start : q.end], q.value, q.high, q.at_least, q.unit,
+        rows.append(Commitment(source, year, context.action, inherited or shown[ia:ib],
+                               shown[pa:pb] or place or context.place, target, q.value, q.high, q.at_least, q.unit,
                                context.strength or context.action, row_text))
     return rows
+
+
+def _metric(c: Commitment) -> str:
+    """What a row measures, for the clauses after it: 地区生产总值 (from 地区生产总值增长8% too)."""
+    item = normalize(c.item)
+    if c.unit == "%":
+        growth = _GROWTH_ITEM.search(item)
+        return c.item[: growth.start()] if growth and growth.start() >= 2 else ""
+    return c.item
+
+
+def _expand_each(clause: Clause, rows: list[Commitment], before: list[str]) -> list[Commitment]:
+    """甲达到…、乙达到…，分别增长20%: one growth row per item of the clause before."""
+    if "分别" not in clause.match or len(rows) != 1 or len(before) < 2 or rows[0].unit != "%":
+        return rows
+    change = m.group(1) if (m := _GROWTH_ITEM.search(normalize(rows[0].item))) else ""
+    return [replace(rows[0], item=item + change) for item in before]
 
 
 def _row_text(clause: Clause, segment: Segment, end: int) -> str:

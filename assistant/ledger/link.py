@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.ledger.extract import PENDING, Commitment, Link, Source
-from index.textnorm import coverage
-from index.textnorm import normalize
+from assistant.ledger.extract import PENDING, Achievement, Commitment, Link, Note, Source
+from index.textnorm import coverage, normalize
 
 if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangChain
     from index.embedding import Embedder
@@ -38,7 +37,13 @@ MIN_GOAL_COVERAGE = 0.5  # a goal without figures is longer and paraphrased more
 MIN_COSINE = 0.75
 
 _NEGATIVE = re.compile(r"未能|尚未|未完成|未达|没有|未按|滞后|推迟|顺延|暂缓|取消|搁置")
-_PROGRESS = re.compile(r"正在|推进|启动|开展中|有序|稳步|前期|部分")
+# Not 推进 alone: nearly every government sentence 推进s something (扎实推进 is said of finished work too).
+_PROGRESS = re.compile(r"正在|启动|开展中|有序推进|稳步推进|前期|部分|进展顺利|基本完工|主体完工|主体竣工|在建|续建")
+# Project stages, earliest first: a review that reaches an earlier stage than the one promised is partial.
+_STAGES = (re.compile(r"开工|动工"), re.compile(r"主体完工|主体竣工|主体工程完工|基本完工|土建工程全面完工"),
+           re.compile(r"建成|竣工|完工|通车"), re.compile(r"投入使用|投入运营|投用|运营|开业|交付使用"))
+GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
+_ABOUT = "左右"
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,23 @@ class Evidence:
     value: float | None = None
     unit: str = ""
     figure: str = ""
+
+
+def evidence_from(achievements: Sequence[Achievement], notes: Sequence[Note] = ()) -> list[Evidence]:
+    """What the reviews offer as evidence: each figure, each year-on-year change (as a % row), each note.
+
+    A change becomes its own row so a growth target (地区生产总值同比增长21%) is compared with the
+    reported rate (全年地区生产总值完成235.2亿元，同比增长18.5% → 地区生产总值增长 18.5%).
+    """
+    out = []
+    for a in achievements:
+        if a.value is not None:
+            out.append(Evidence(a.source, a.year, a.text, a.value, a.unit, a.figure))
+        if a.change is not None:
+            word = "下降" if a.change < 0 else "增长"
+            out.append(Evidence(a.source, a.year, f"{a.metric}{word}{abs(a.change):g}%", a.change, "%",
+                                f"{word}{abs(a.change):g}%"))
+    return out + [Evidence(n.source, n.year, n.text) for n in notes]
 
 
 @dataclass(frozen=True)
@@ -167,25 +189,45 @@ def _judge(c: Commitment, match: _Match | None, target: tuple[float, int], revie
         return Link(UNMENTIONED, f"回顾{c.year}年工作的报告中未找到同一事项")
     e = match.evidence
     scores = f"文本重合{match.candidate.words:.2f}，语义相似{match.cosine:.2f}"
-    status, reason = _by_figure(c, e, *target) if match.same_unit else _by_words(e)
+    status, reason = _by_figure(c, e, *target) if match.same_unit else _by_words(e, c)
     return Link(status, reason, e.source, e.figure, scores)
 
 
 def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[str, str]:
     achieved = e.value or 0.0
     goal = f"目标{_number(target)}{c.unit}" + (f"（同句{rows}项合计）" if rows > 1 else "")
+    if c.unit == "%":  # a rate is met or not; a shortfall is never "partial"
+        about = c.target.endswith(_ABOUT)
+        floor = target - GROWTH_ALLOWANCE if about else target
+        goal += _ABOUT if about else ""
+        if achieved >= floor:
+            allowance = f"（左右允许低{GROWTH_ALLOWANCE:g}个百分点）" if about and achieved < target else ""
+            return MET, f"回顾：{e.figure}，不低于{goal}{allowance}"
+        return MISSED, f"回顾：{e.figure}，低于{goal}"
     if achieved >= target:
         return MET, f"回顾：{e.figure}，不低于{goal}"
     share = achieved / target if target else 0.0
+    if not c.action:  # a level to reach (地区生产总值达到240亿元), not things to build: met or not
+        return MISSED, f"回顾：{e.figure}，低于{goal}"
     if share >= PARTIAL_SHARE:
         return PARTLY, f"回顾：{e.figure}，为{goal}的{share:.0%}（不低于{PARTIAL_SHARE:.0%}为部分达成）"
     return MISSED, f"回顾：{e.figure}，为{goal}的{share:.0%}（低于{PARTIAL_SHARE:.0%}，明显未达目标）"
 
 
-def _by_words(e: Evidence) -> tuple[str, str]:
+def stage(text: str) -> int:
+    """The latest project stage a text names (0 开工 … 3 投入使用), -1 for none."""
+    text = _STAGES[1].sub("主体", text)  # 主体完工 is not 完工
+    return max((i for i, pattern in enumerate(_STAGES) if pattern.search(text)), default=-1)
+
+
+def _by_words(e: Evidence, c: Commitment | None = None) -> tuple[str, str]:
     text = normalize(e.text)
     if m := _NEGATIVE.search(text):
         return MISSED, f"回顾称“{m[0]}”"
+    promised = stage(normalize(c.text)) if c is not None else -1
+    reached = max(stage(text), 1 if _STAGES[1].search(text) else -1)
+    if 0 <= reached < promised:
+        return PARTLY, "回顾所述阶段早于承诺的阶段（开工＜主体完工＜建成＜投入使用），未报完成"
     if m := _PROGRESS.search(text):
         return PARTLY, f"回顾称“{m[0]}”，未报完成"
     return MET, "回顾中作为已完成事项提及"

@@ -13,8 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from assistant.ledger.extract import Achievement, Commitment, Extraction, Link, Source, extract, report_year
-from assistant.ledger.link import MIN_COSINE, Evidence, link
+from assistant.ledger.extract import (
+    Achievement,
+    Commitment,
+    Extraction,
+    Link,
+    Note,
+    Source,
+    extract,
+    report_year,
+)
+from assistant.ledger.link import MIN_COSINE, Evidence, evidence_from, link
 from index.records import Report
 from index.sqlite import ThreadConnections
 from index.textnorm import normalize
@@ -25,7 +34,7 @@ if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangC
 __all__ = ["Achievement", "Commitment", "Ledger", "Link", "Source"]
 
 # Bump when extraction rules change: reports ingested under older rules are re-extracted by sync().
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -174,13 +183,11 @@ class Ledger:
 
     def _evidence(self) -> list[Evidence]:
         db = self._connect()
-        figures = db.execute(
-            "SELECT doc_id, paragraph, section, sentence, year, text, value, unit, figure FROM achievements "
-            "ORDER BY rowid").fetchall()
+        figures = db.execute(f"SELECT {_ACHIEVEMENT_COLUMNS} FROM achievements ORDER BY rowid").fetchall()
         notes = db.execute(
             "SELECT doc_id, paragraph, section, sentence, year, text FROM notes ORDER BY rowid").fetchall()
-        return ([Evidence(_source(*row[:4]), row[4], row[5], row[6], row[7], row[8]) for row in figures]
-                + [Evidence(_source(*row[:4]), row[4], row[5]) for row in notes])
+        return evidence_from([_achievement(row) for row in figures],
+                             [Note(_source(*row[:4]), row[4], row[5]) for row in notes])
 
 
 def _digest(report: Report) -> str:

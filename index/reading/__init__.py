@@ -18,8 +18,8 @@ from index.reading.decoding import EDGE_BLANKS
 from index.reading.pdf import read_pdf
 from index.reading.plain_text import read_text
 from index.reading.sizes import ReadLimits, human_size
-from index.reading.web_page import read_html
-from index.reading.word_docx import read_docx
+from index.reading.web_page import html_properties, read_html
+from index.reading.word_docx import docx_properties, read_docx
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 log = logging.getLogger(__name__)
@@ -58,3 +58,18 @@ def read_report_lines(path: Path, limits: ReadLimits = ReadLimits()) -> list[str
     if (chars := sum(map(len, lines))) > limits.max_chars:
         raise ReportTooLarge(f"报告文字过多：{path.name}（{chars} 字，上限 {limits.max_chars} 字）")
     return lines
+
+
+_PROPERTIES: dict[str, Callable[[Path], dict[str, str]]] = {
+    ".docx": docx_properties, ".html": html_properties, ".htm": html_properties,
+}
+
+
+def read_properties(path: Path) -> dict[str, str]:
+    """What the file says of itself besides its text (DOCX core properties, an HTML page's <title>), for the
+    report's identity; empty for formats without any, or when they cannot be read."""
+    reader = _PROPERTIES.get(Path(path).suffix.lower())
+    try:
+        return reader(Path(path)) if reader else {}
+    except (ReportError, OSError):
+        return {}

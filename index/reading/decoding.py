@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-import unicodedata
 
 from index.errors import UndecodableText
 

@@ -36,18 +36,28 @@ _BLOCK_START = re.compile(
     )""",
     re.X,
 )
+# Text extraction puts a space where the font changes between digits or Latin and Chinese ("2025 年", "5G 网络"):
+# no such space is in the document, and it breaks "2025年" for everything that reads years.
+# Nor is there one beside Chinese punctuation (。，“（): layout mode pads there.
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f"
+_FONT_GAP = re.compile(rf"(?<=[\dA-Za-z.%])[ \t\xa0]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[ \t\xa0]+(?=[\dA-Za-z])|"
+                       rf"[ \t\xa0]+(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}])[ \t\xa0]+")
+_INDENT = re.compile(r"^(?: {2,}|\u3000)")  # layout mode renders an indent as leading spaces
+_INNER_GAPS = re.compile(r"[ \t\xa0]{2,}")  # layout padding inside a line is one space at most
+_MIN_INDENTED_SHARE = 0.05  # fewer indented lines than this: the document does not mark paragraphs so
 _SHORT_LINE = 0.8  # a line narrower than this share of a full one ended its paragraph (title, heading)
 _EDGE_LINES = 2  # page numbers sit among the first/last lines of a page
 _MAX_GARBLED_SHARE = 0.3
 
 
 def read_pdf(path: Path, limits: ReadLimits) -> list[str]:
-    lines = [line for page in _pdf_page_texts(path) for line in _page_lines(page)]
+    pages = [_page_lines(page) for page in _pdf_page_texts(path)]
+    lines = [line for page in pages for line, _ in page]
     if not lines:
         raise NeedsOCR(f"该 PDF 没有文字层，需要先做 OCR 识别：{path.name}")
     if _garbled_share(lines) > _MAX_GARBLED_SHARE:
         raise NeedsOCR(f"该 PDF 的文字层无法正确提取（字体缺少编码信息），需要先做 OCR 识别：{path.name}")
-    return _rejoin_wrapped(lines)
+    return _rejoin_wrapped([line for page in pages for line in page])
 
 
 def _pdf_page_texts(path: Path) -> list[str]:
@@ -55,7 +65,8 @@ def _pdf_page_texts(path: Path) -> list[str]:
         reader = PdfReader(path)
         if reader.is_encrypted and not _unlock(reader):
             raise UnsupportedFormat(f"PDF 文件已加密：{path.name}（请先去除密码保护再上传）")
-        return [page.extract_text() or "" for page in reader.pages]
+        # Layout mode keeps each line's indentation: the first line of a paragraph is indented.
+        return [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except ReportError:
         raise
     except Exception as exc:  # pypdf raises many types (PdfReadError, KeyError, ValueError…) on broken files
@@ -70,10 +81,13 @@ def _unlock(reader: PdfReader) -> bool:
         return False
 
 
-def _page_lines(page_text: str) -> list[str]:
-    lines = [line for raw in page_text.splitlines() if (line := EDGE_BLANKS.sub("", raw))]
+def _page_lines(page_text: str) -> list[tuple[str, bool]]:
+    """The page's lines (page numbers dropped), each with whether it is indented."""
+    lines = [(line, _INDENT.match(raw) is not None) for raw in page_text.splitlines()
+             if (line := _INNER_GAPS.sub(" ", _FONT_GAP.sub("", EDGE_BLANKS.sub("", raw))))]
     edges = set(range(_EDGE_LINES)) | set(range(len(lines) - _EDGE_LINES, len(lines)))
-    return [line for i, line in enumerate(lines) if not (i in edges and _PAGE_NUMBER.match(line))]
+    return [(line, indented) for i, (line, indented) in enumerate(lines)
+            if not (i in edges and _PAGE_NUMBER.match(line))]
 
 
 def _garbled_share(lines: list[str]) -> float:
@@ -83,13 +97,15 @@ def _garbled_share(lines: list[str]) -> float:
     return bad / len(chars) if chars else 0.0
 
 
-def _rejoin_wrapped(lines: list[str]) -> list[str]:
-    """Undo the PDF's line wrapping (also across pages): join lines that continue a paragraph."""
-    full_width = _typical_width(lines)
+def _rejoin_wrapped(lines: list[tuple[str, bool]]) -> list[str]:
+    """Undo the PDF's line wrapping (also across pages): join lines that continue a paragraph. Where the
+    document indents its paragraphs, an unindented full line continues one even after a sentence end."""
+    full_width = _typical_width([line for line, _ in lines])
+    indents = sum(indented for _, indented in lines) >= _MIN_INDENTED_SHARE * len(lines)
     paragraphs: list[str] = []
     previous = ""
-    for line in lines:
-        if paragraphs and _continues(previous, line, full_width):
+    for line, indented in lines:
+        if paragraphs and _continues(previous, line, full_width, indented if indents else None):
             paragraphs[-1] = _join(paragraphs[-1], line)
         else:
             paragraphs.append(line)
@@ -97,12 +113,11 @@ def _rejoin_wrapped(lines: list[str]) -> list[str]:
     return paragraphs
 
 
-def _continues(previous: str, line: str, full_width: float) -> bool:
-    return (
-        not _SENTENCE_END.search(previous)
-        and not _BLOCK_START.match(line)
-        and _width(previous) >= _SHORT_LINE * full_width
-    )
+def _continues(previous: str, line: str, full_width: float, indented: bool | None) -> bool:
+    """indented: whether the line is indented, where the document indents paragraphs (else None)."""
+    if _BLOCK_START.match(line) or _width(previous) < _SHORT_LINE * full_width or indented:
+        return False
+    return indented is False or not _SENTENCE_END.search(previous)
 
 
 def _typical_width(lines: list[str]) -> float:

@@ -9,6 +9,7 @@ recursion through them raised RecursionError).
 from __future__ import annotations
 
 import codecs
+import html
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from bs4.element import PreformattedString
 from index.errors import ReportTooLarge
 from index.reading.decoding import GB18030, decode
 from index.reading.sizes import ReadLimits
+from index.reading.tables import table_lines
 
 TAGS_PER_PARAGRAPH = 20  # tags one paragraph of a real page carries at most (p, span, font, a, br…), with room
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -48,6 +50,9 @@ _BLOCK_TAGS = frozenset(
 _CELL_BLOCKS = ("table", "p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6")
 _SOURCE_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r\f]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+_TITLE = re.compile(r"<title[^>]*>(.{0,500}?)</title>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*|\s+[-－—]\s+")  # "title_site", "title | site", "title - site"
 
 
 def read_html(path: Path, limits: ReadLimits) -> list[str]:
@@ -62,6 +67,16 @@ def read_html(path: Path, limits: ReadLimits) -> list[str]:
         raise ReportTooLarge(f"网页嵌套层级过深：{path.name}（{depth} 层，上限 {limits.max_html_depth} 层），已拒绝读取")
     _drop_noise(soup)
     return _html_lines(_article_root(soup))
+
+
+def html_properties(path: Path) -> dict[str, str]:
+    """The page's <title> without the site's name after it ("…工作计划_慈溪市人民政府" → "…工作计划"), and the
+    site's name, which tells which 长河镇 a title means. Found by a pattern, not a second parse of the page."""
+    data = path.read_bytes()
+    found = _TITLE.search(decode(data, path.name, _declared_charset(data)))
+    full = _squash(html.unescape(_TAG.sub("", found.group(1)))) if found else ""
+    title, *site = _SITE_SUFFIX.split(full, maxsplit=1) if full else [""]
+    return {k: v.strip() for k, v in (("title", title), ("site", "".join(site))) if v.strip()}
 
 
 def nesting_depth(soup: BeautifulSoup) -> int:
@@ -165,9 +180,12 @@ def _html_lines(root: Tag) -> list[str]:
                     buffer.append(str(child))
             elif child.name == "br":
                 flush()
+            elif child.name == "table" and (rows := _data_rows(child)):
+                flush()
+                lines.extend(table_lines([_cells(row) for row in rows]))
             elif child.name == "tr" and _is_data_row(child):
                 flush()
-                lines.append(_row_text(child))
+                lines.append(" | ".join(c for c in _cells(child) if c))
             elif child.name in _BLOCK_TAGS:
                 flush()
                 walk(child)
@@ -185,9 +203,14 @@ def _is_data_row(row: Tag) -> bool:
     return not any(cell.find(_CELL_BLOCKS) for cell in row.find_all(("td", "th"), recursive=False))
 
 
-def _row_text(row: Tag) -> str:
-    cells = (_squash(cell.get_text(" ")) for cell in row.find_all(("td", "th"), recursive=False))
-    return " | ".join(cell for cell in cells if cell)
+def _data_rows(table: Tag) -> list[Tag]:
+    """The table's own rows when all are data rows (not nested tables' rows); [] for a layout table."""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return rows if rows and all(_is_data_row(row) for row in rows) else []
+
+
+def _cells(row: Tag) -> list[str]:
+    return [_squash(cell.get_text(" ")) for cell in row.find_all(("td", "th"), recursive=False)]
 
 
 def _squash(text: str) -> str:

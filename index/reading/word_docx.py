@@ -16,6 +16,7 @@ from lxml.etree import _Element
 from index.errors import UnsupportedFormat
 from index.reading.archive import BadArchive, check_inflation
 from index.reading.sizes import MAX_UNZIPPED_BYTES, ReadLimits
+from index.reading.tables import table_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -30,6 +31,16 @@ def read_docx(path: Path, limits: ReadLimits) -> list[str]:
     except Exception as exc:  # python-docx raises many types (KeyError, ValueError, XML errors…) on bad packages
         raise UnsupportedFormat(_not_docx(path.name)) from exc
     return list(_block_lines(document.element.body, document, _Numbering(document)))
+
+
+def docx_properties(path: Path) -> dict[str, str]:
+    """The document's core properties that may name it (title, subject): Word fills them from the first
+    line or the template, so they are a hint for the report's identity, never its text."""
+    try:
+        core = docx.Document(str(path)).core_properties
+    except Exception:  # an unreadable package was already reported by read_docx
+        return {}
+    return {name: value for name in ("title", "subject") if (value := (getattr(core, name) or "").strip())}
 
 
 def _not_docx(name: str) -> str:
@@ -59,15 +70,20 @@ def _paragraph_lines(p: _Element, document: DocxDocument, numbering: _Numbering)
 
 
 def _table_lines(table: _Element, document: DocxDocument, numbering: _Numbering) -> Iterator[str]:
-    """One line per row, cells joined by " | "; a row with a single filled cell keeps its paragraphs."""
+    """Data rows as lines that name their columns (index.reading.tables); a row with a single filled cell
+    (a layout table wrapping body text, a title row) keeps its paragraphs."""
+    rows: list[list[str]] = []
     for row in table.iterchildren(f"{_W}tr"):
         # Physical cells: a horizontally merged cell is one w:tc, so nothing repeats.
         cells = [_cell_lines(tc, document, numbering) for tc in row.iterchildren(f"{_W}tc")]
         filled = [cell for cell in cells if cell]
-        if len(filled) == 1:  # layout tables wrapping body text
+        if len(filled) == 1:
+            yield from table_lines(rows)
+            rows = []
             yield from filled[0]
         elif filled:
-            yield " | ".join(" ".join(cell) for cell in filled)
+            rows.append([" ".join(cell) for cell in cells])
+    yield from table_lines(rows)
 
 
 def _cell_lines(tc: _Element, document: DocxDocument, numbering: _Numbering) -> list[str]:

@@ -176,8 +176,7 @@ def test_docx_paragraphs_numbering_and_tables_in_order(tmp_path: Path) -> None:
         "1.稳住经济基本盘",
         "2.持续改善民生",
         "不显示编号的项目符号",
-        "指标 | 2022年 | 增长",
-        "地区生产总值 | 58亿元 | 2.8%",
+        "地区生产总值：2022年58亿元，增长2.8%。",  # a data row names its columns; the header row goes
         "一、2022年工作回顾",
         "（一）坚持稳中求进",
         "（二）加快产业升级",
@@ -342,8 +341,7 @@ def test_html_takes_the_article_and_drops_page_chrome(tmp_path: Path) -> None:
         "2022年，街道预计可实现地区生产总值58亿元，同比增长2.8%。",
         "（一）坚持稳中求进",
         "（二）加快产业升级",
-        "指标 | 数值",
-        "财政总收入 | 4.9亿元",
+        "财政总收入：数值4.9亿元。",
     ]
     text = "\n".join(lines)
     for noise in ("首页", "办事服务", "当前位置", "相关链接", "分享到", "版权所有", "脚本", "门户网站", "编辑注释"):
@@ -384,3 +382,37 @@ def test_html_without_text_is_empty(tmp_path: Path) -> None:
     path = write(tmp_path, "blank.html", b"<html><body><script>x()</script></body></html>")
     with pytest.raises(EmptyReport, match="blank.html"):
         read_report_lines(path)
+
+
+def test_a_targets_table_keeps_each_figures_year_and_role(tmp_path: Path) -> None:
+    """The town web page's table: an achieved and a target column must not read as one figure."""
+    page = ("<html><body><div class='content'><p>主要指标完成情况如下。</p><table>"
+            "<tr><th>指标</th><th>2023年完成</th><th>2024年目标</th></tr>"
+            "<tr><td>地区生产总值增速</td><td>4.1%</td><td>5%左右</td></tr>"
+            "<tr><td>一般公共预算收入</td><td>3.2亿元</td><td></td></tr>"
+            "<tr><td colspan='3'>注：数据为初步统计</td></tr></table></div></body></html>")
+    lines = read_report_lines(write(tmp_path, "town.html", page.encode("utf-8")))
+    assert lines == [
+        "主要指标完成情况如下。",
+        "地区生产总值增速：2023年完成4.1%，2024年目标5%左右。",
+        "一般公共预算收入：2023年完成3.2亿元。",
+        "注：数据为初步统计",
+    ]
+
+
+def test_a_table_without_a_header_row_keeps_its_cells():
+    from index.reading.tables import table_lines
+
+    assert table_lines([["地区生产总值", "58亿元"], ["财政总收入", "4.9亿元"]]) == [
+        "地区生产总值 | 58亿元", "财政总收入 | 4.9亿元"]
+
+
+def test_a_pdf_made_from_a_real_docx_reads_as_the_docx_does() -> None:
+    """LibreOffice's PDF of a real report (soffice --headless --convert-to pdf): lines wrapped mid-sentence
+    and at sentence ends, page numbers, spaces where the font changes (2025 年, 5G 网络) — the same
+    paragraphs come back as from the DOCX."""
+    from assistant.settings import PROJECT_ROOT
+
+    docx_lines = read_report_lines(PROJECT_ROOT / "eval" / "corpus" / "real" / "hebei-2025.docx")
+    pdf_lines = read_report_lines(PROJECT_ROOT / "tests" / "fixtures" / "hebei-2025-libreoffice.pdf")
+    assert pdf_lines == docx_lines

@@ -57,7 +57,6 @@ def test_traditional_question_over_simplified_report(tmp_path, sample_report):
 @pytest.mark.parametrize("question", [
     "坎墩街道2024年地区生产总值是多少？",
     "坎墩街道常住人口有多少？",
-    "坎墩街道办事处的联系电话是多少？",
 ])
 def test_questions_the_report_cannot_answer_are_refused(real_assistant, question):
     answer = real_assistant.ask(question)
@@ -65,6 +64,13 @@ def test_questions_the_report_cannot_answer_are_refused(real_assistant, question
     assert answer.text.startswith("报告中没有找到")
     assert answer.citations == ()
     assert answer.related  # the closest paragraphs, as related reading
+
+
+@pytest.mark.parametrize("question", ["坎墩街道办事处的联系电话是多少？", "怎么办理居住证？", "社保卡丢了怎么补办？"])
+def test_service_questions_are_sent_to_the_hotline_not_to_a_near_miss(real_assistant, question):
+    answer = real_assistant.ask(question)
+    assert not answer.answered and answer.text.startswith("报告中没有找到") and "12345" in answer.text
+    assert answer.citations == () and answer.related == ()  # no unrelated paragraph offered as reading
 
 
 def test_metadata_is_answerable(real_assistant):

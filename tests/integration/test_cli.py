@@ -19,9 +19,12 @@ def test_ask_json_has_exactly_the_documented_shape(cli_env):
     result = cli_env.invoke(app, ["ask", "--json", "2022年坎墩街道地区生产总值是多少？"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "answered", "answer", "citations", "hits", "latency_ms"}
+    assert set(data) == {"question", "answered", "answer", "citations", "hits", "also_in", "latency_ms"}
     assert data["answered"] and "58亿元" in data["answer"]
-    assert set(data["citations"][0]) == {"n", "doc_id", "doc_title", "section", "paragraph", "quote", "text"}
+    assert set(data["citations"][0]) == {"n", "doc_id", "doc_title", "report_title", "place", "year", "section",
+                                         "paragraph", "quote", "text"}
+    assert data["citations"][0]["place"] == "坎墩街道" and data["citations"][0]["year"] == 2023
+    assert data["answer"].startswith("据《坎墩街道2022年工作总结和2023年工作计划》")
     assert set(data["hits"][0]) == {"doc_id", "section", "paragraph", "score", "text"}
     assert len(data["hits"]) >= 10
 

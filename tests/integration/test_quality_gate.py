@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 
 from assistant.settings import PROJECT_ROOT, Settings
 from eval.gate import REAL_GATE, check_gate

@@ -1,7 +1,6 @@
 """A short load run (5 residents × 10 s) against a real `govqa serve`; the full 20 × 60 s figures are
 in docs/reliability.md (`python -m eval.stress --users 20 --seconds 60`)."""
 
-import pytest
 
 from eval.stress import run
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -14,6 +15,7 @@ from index.errors import GovQAError, UnsupportedFormat
 from assistant.errors import InvalidQuestion, LockedOut
 from assistant.feedback import FeedbackStore
 from assistant.records import Answer, Citation
+from index.identity import Correction
 from index.records import Paragraph, Report
 from index.ingest import IngestResult
 from ui import staff
@@ -68,6 +70,7 @@ class FakeAssistant:
         self.results = list(results)
         self.calls: list[tuple[str, list[dict] | None]] = []
         self.scopes: list = []
+        self.corrections: list = []
         self.ingested: list[Path] = []
         self.deleted: list[str] = []
 
@@ -85,14 +88,15 @@ class FakeAssistant:
     def report(self, doc_id: str) -> Report | None:
         return REPORT if doc_id == "kd" else None
 
-    def preview(self, path: Path, *, uploaded: bool = False) -> Report:
+    def preview(self, path: Path, correction=None, *, uploaded: bool = False) -> Report:
         if path.suffix != ".txt":
             raise UnsupportedFormat(f"不支持的文件类型：{path.suffix}")
         return Report(**{**REPORT.__dict__, "doc_id": path.stem, "source": path.name})
 
     def ingest(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None, *,
-               uploaded: bool = False) -> list[IngestResult]:
+               uploaded: bool = False, correction=None) -> list[IngestResult]:
         self.ingested += paths
+        self.corrections.append(correction)
         if progress:
             progress(3, 3)
         return [IngestResult(Path(p).stem, "新报告", "added", 6, 6, 3) for p in paths]
@@ -385,11 +389,12 @@ def test_login_then_preview_commit_delete_and_logout(tmp_path: Path) -> None:
 
     upload = tmp_path / "kd.txt"
     upload.write_text("报告", encoding="utf-8")
-    preview, pending, confirm = staff.preview_upload(gate, fake, token, str(upload), request)
+    preview, pending, confirm, title, place, year = staff.preview_upload(gate, fake, token, str(upload), request)
     assert "将替换已导入的同名报告" in preview and pending == str(upload) and confirm["visible"]
+    assert title["value"] == REPORT.title and title["visible"] and place["visible"] and year["visible"]
     bad = tmp_path / "x.exe"
     bad.write_bytes(b"MZ")
-    refused, pending_bad, _ = staff.preview_upload(gate, fake, token, str(bad), request)
+    refused, pending_bad, *_ = staff.preview_upload(gate, fake, token, str(bad), request)
     assert "无法解析" in refused and pending_bad is None and not bad.exists()  # a refused upload is deleted
 
     fractions: list[float] = []
@@ -397,6 +402,11 @@ def test_login_then_preview_commit_delete_and_logout(tmp_path: Path) -> None:
                                               request)
     assert "已导入" in message and fake.ingested == [upload] and fractions == [0, 1.0] and pending is None
     assert not upload.exists()  # imported: the upload is gone
+    assert not fake.corrections[-1]  # fields left as read are no correction
+    again = Path(tempfile.mkdtemp()) / "kd.txt"  # an upload lives in a folder of its own, deleted with it
+    again.write_text("报告", encoding="utf-8")
+    staff.commit_upload(gate, fake, token, str(again), lambda *a, **k: None, request, REPORT.title, "海拉尔区", 2014)
+    assert fake.corrections[-1] == Correction(None, "海拉尔区", 2014)
     assert "已删除：kd" in staff.delete_report(gate, fake, token, "kd", request)
     assert staff.api_delete_report(gate, fake, "gone", PASSWORD, Request()) == "没有这份报告：gone"
 
@@ -409,7 +419,7 @@ def test_login_then_preview_commit_delete_and_logout(tmp_path: Path) -> None:
 def test_messages_with_report_titles_are_text(tmp_path: Path) -> None:
     gate, fake = StaffGate(PASSWORD), FakeAssistant()
     token, request = logged_in(gate)
-    fake.ingest = lambda paths, progress=None, uploaded=False: [IngestResult("x", XSS, "added", 1, 1, 1)]
+    fake.ingest = lambda paths, progress=None, uploaded=False, correction=None: [IngestResult("x", XSS, "added", 1, 1, 1)]
     upload = tmp_path / "x.txt"
     upload.write_text("报告", encoding="utf-8")
     message, _, _ = staff.commit_upload(gate, fake, token, str(upload), lambda *a, **k: None, request)

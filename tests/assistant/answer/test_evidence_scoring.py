@@ -1,29 +1,29 @@
 """Sentence scoring and selection over hand-built hits (real jieba vocabulary, no model, no store)."""
 
-import jieba
 import pytest
 
-from assistant.answer.evidence import MIN_SENTENCE_CHARS, TOP_PARAGRAPHS, Evidence, score_sentences, select
+from assistant.answer.evidence import (
+    MIN_SENTENCE_CHARS,
+    TOP_PARAGRAPHS,
+    Evidence,
+    score_sentences,
+    select,
+)
 from assistant.answer.question import prepare
-from index.lexical import LexicalIndex, Tokenizer
+from index.lexical import LexicalIndex
 from index.records import Chunk, Hit
 from index.textnorm import normalize
+from tests.fakes import shared_jieba_tokenizer
 
 PARKING = "全年新建停车位建设工作稳步推进。全年新建停车位共计50只。持续推进美丽乡村建设，改善人居环境。"
 OTHER = ["2022年街道实现地区生产总值58亿元。", "永安路东延工程完工。", "完成临水护栏建设2513米。"]
 
 
-def _tokenizer():
-    """index.lexical.Tokenizer over jieba's process-wide default dictionary: the same words as a fresh one
-    (no terms are added), without loading the dictionary once more (~1 s each)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jieba, "Tokenizer", lambda *args, **kwargs: jieba.dt)
-        return Tokenizer()
 
 
 @pytest.fixture(scope="module")
 def lexical():
-    return LexicalIndex([normalize(t) for t in [PARKING, *OTHER]], _tokenizer())
+    return LexicalIndex([normalize(t) for t in [PARKING, *OTHER]], shared_jieba_tokenizer())
 
 
 def _hit(text, year=None, paragraph=1, doc_id="kandun"):

@@ -1,6 +1,5 @@
 """The offline answerer: quoted sentences, [n] markers and citations, on hand-built hits and evidence."""
 
-import pytest
 
 from assistant.answer.evidence import Evidence
 from assistant.answer.extractive import citation_for, compose

@@ -1,13 +1,13 @@
 """verdict.judge on hand-built Evidence over a small BM25 vocabulary (real jieba, no model, no store)."""
 
-import jieba
 import pytest
 
 from assistant.answer.evidence import Evidence, Terms
 from assistant.answer.question import prepare
 from assistant.answer.verdict import Thresholds, judge, measured_noun
-from index.lexical import LexicalIndex, Tokenizer
+from index.lexical import LexicalIndex
 from index.textnorm import normalize
+from tests.fakes import shared_jieba_tokenizer
 
 GDP = "2022年,街道实现地区生产总值58亿元,同比增长5%。"
 PARKING = "新建停车位50只,方便群众出行。"
@@ -18,17 +18,11 @@ SENTENCES = [GDP, PARKING, ROAD, VILLAGE, CAR_PARKS]
 YEARS = {2022, 2023}
 
 
-def _tokenizer():
-    """index.lexical.Tokenizer over jieba's process-wide default dictionary: the same words as a fresh one
-    (no terms are added), without loading the dictionary once more (~1 s each)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jieba, "Tokenizer", lambda *args, **kwargs: jieba.dt)
-        return Tokenizer()
 
 
 @pytest.fixture(scope="module")
 def lexical():
-    return LexicalIndex([normalize(s) for s in SENTENCES], _tokenizer())
+    return LexicalIndex([normalize(s) for s in SENTENCES], shared_jieba_tokenizer())
 
 
 def _question(text):

@@ -9,21 +9,20 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant.cli.ledger import register
-from assistant.ledger.store import Ledger
 from assistant.answer.question import prepare
+from assistant.cli.ledger import register
 from assistant.ledger.chat import answer_from_ledger
 from assistant.ledger.extract import PENDING, Commitment, Source, extract, report_year
-from assistant.ledger.link import MISSED, MET, PARTLY, UNMENTIONED, Evidence, link
+from assistant.ledger.link import MET, MISSED, PARTLY, UNMENTIONED, Evidence, link
+from assistant.ledger.store import Ledger
 from assistant.service import Assistant
-from assistant.settings import Settings
+from assistant.settings import PROJECT_ROOT, Settings
 from eval.ledger.score import score
 from index.embedding import SentenceTransformerEmbedder
 from index.reading import read_report_lines
 from index.structure import parse_report
 from index.textnorm import normalize
 from tests.fakes import FICTIONAL_2024, SAMPLE, FakeEmbedder
-from assistant.settings import PROJECT_ROOT
 
 FIXTURE = FICTIONAL_2024
 SAMPLE_ID, FIXTURE_ID = "kandun-2022-review-2023-plan", "kandun-2024-fictional"

@@ -104,7 +104,7 @@ class HttpGuard:
             return
         path, method = scope["path"], scope["method"]
         if _MONITORING.match(path):
-            await _refuse(send, 404, "not found")
+            await _refuse(send, 404, "not found", _has_body(scope))
             return
         client = self.clients.of_scope(scope)
         read = _CALL_GET.match(path) if method == "GET" else None
@@ -113,7 +113,7 @@ class HttpGuard:
                 self._count(method, path, client)
             except (RateLimited, LockedOut) as exc:
                 self.refusals.note(client, type(exc).__name__, f"{method} {path}")
-                await _refuse(send, 429, str(exc))
+                await _refuse(send, 429, str(exc), _has_body(scope))
                 return
         if read:
             self.results.read(read["event"])
@@ -124,7 +124,7 @@ class HttpGuard:
         if refusal is not None:
             status, reason = refusal
             self.refusals.note(client, reason, f"{method} {path}")
-            await _refuse(send, status, reason)
+            await _refuse(send, status, reason, _has_body(scope))
             return
         limit = self.uploads.max_file_bytes + MULTIPART_OVERHEAD if path == UPLOAD_PATH else self.max_body_bytes
         receive = _capped(receive, limit)
@@ -225,10 +225,16 @@ def _capped(receive: Receive, limit: int) -> Receive:
     return capped
 
 
-async def _refuse(send: Send, status: int, reason: str) -> None:
+def _has_body(scope: Scope) -> bool:
+    return any(name == b"transfer-encoding" or (name == b"content-length" and value not in (b"0", b""))
+               for name, value in scope.get("headers", ()))
+
+
+async def _refuse(send: Send, status: int, reason: str, close: bool) -> None:
+    """`close` when a body was sent but not read: the connection goes rather than uvicorn reading it to
+    reuse it. A refusal without a body keeps the connection (a new one per refusal costs the server more)."""
     body = json.dumps({"error": reason}, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                "headers": headers + ([(b"connection", b"close")] if close else [])})
     await send({"type": "http.response.body", "body": body})

@@ -31,10 +31,15 @@ _BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 
 
+def shown(text: str) -> str:
+    """A name as displayed anywhere, even as plain text (dropdown labels): without bidi controls."""
+    return text.translate(_BIDI)
+
+
 def esc(text: str) -> str:
     """Text as HTML that shows it as typed. No line break survives as one: inside the chat's Markdown a
     blank line would end the HTML block and let the rest render as Markdown (images, links)."""
-    return _LINE_BREAK.sub("<br>", html.escape(text.translate(_BIDI)))
+    return _LINE_BREAK.sub("<br>", html.escape(shown(text)))
 
 
 def plain_html(text: str) -> str:

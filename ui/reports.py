@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.records import Paragraph, Report
-from ui.render import esc, paragraph_anchor
+from ui.render import esc, paragraph_anchor, shown
 
 HEADING_TAGS = ("h3", "h4", "h5")  # part, section, deeper
 
@@ -84,4 +84,4 @@ def render_report_list(reports: Sequence[Report]) -> str:
 
 def report_choices(reports: Sequence[Report]) -> list[tuple[str, str]]:
     """Dropdown choices: the title shown, the doc id passed on."""
-    return [(f"{r.title}（{r.doc_id}）", r.doc_id) for r in reports]
+    return [(shown(f"{r.title}（{r.doc_id}）"), r.doc_id) for r in reports]

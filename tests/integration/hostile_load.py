@@ -4,8 +4,8 @@ Starts `govqa serve` (this tree, production limits, a staff password), then runs
 2 × `seconds` while the abusers attack in every other window (`rounds` windows of each kind): the
 machine is shared, and interleaving gives both conditions the same background. Every resident and
 every abuser is its own loopback address (127.0.1.x, 127.0.3.x), as they would be on the internet, so
-the per-address limits apply to each as in production. A resident asks through the raw API, reads the
-answer, and thinks 4–6 s; an abuser repeats its attack at up to ABUSER_RATE a second. Every loop is
+the per-address limits apply to each as in production. A resident asks through the raw API in its own session (as a
+browser tab), reads the answer, and thinks 4–6 s; an abuser repeats its attack at up to ABUSER_RATE a second. Every loop is
 bounded in count and time. Prints and returns the figures of both conditions.
 
     python -m tests.integration.hostile_load --users 50 --seconds 60 --abusers 8
@@ -47,7 +47,8 @@ def resident(url: str, index: int, until: float, out: list) -> None:
                 return
             wall, started = time.time(), time.perf_counter()
             try:
-                event, payload = ask(http, url, QUESTIONS[(index + i) % len(QUESTIONS)])
+                # One session per resident, as a browser tab keeps; abusers take a new one each call.
+                event, payload = ask(http, url, QUESTIONS[(index + i) % len(QUESTIONS)], session=f"resident-{index}")
                 error = None if event == "complete" and payload[0].get("answered") is not None else f"{event}: {payload}"
             except Exception as exc:  # an error of the run, not a crash of it
                 error = f"{type(exc).__name__}: {exc}"

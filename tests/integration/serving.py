@@ -98,9 +98,11 @@ def client(address: str, timeout: float = 30) -> httpx.Client:
     return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=timeout)
 
 
-def call(http: httpx.Client, url: str, api: str, *data, read: bool = True) -> tuple[str, object]:
-    """Gradio's two-step API: ("complete", output) / ("error", message) / ("refused", "<HTTP status> <body>")."""
-    posted = http.post(f"{url}/gradio_api/call/{api}", json={"data": list(data)})
+def call(http: httpx.Client, url: str, api: str, *data, read: bool = True,
+         session: str | None = None) -> tuple[str, object]:
+    """Gradio's two-step API: ("complete", output) / ("error", message) / ("refused", "<HTTP status> <body>").
+    `session`: a Gradio session hash to keep across calls (as a browser tab does); None = a new one each call."""
+    posted = http.post(f"{url}/gradio_api/call/{api}", json={"data": list(data), "session_hash": session})
     if posted.status_code != 200:
         return "refused", f"{posted.status_code} {posted.text}"
     event_id = posted.json()["event_id"]
@@ -117,5 +119,6 @@ def call(http: httpx.Client, url: str, api: str, *data, read: bool = True) -> tu
     return event, payload
 
 
-def ask(http: httpx.Client, url: str, question: str = QUESTION, read: bool = True) -> tuple[str, object]:
-    return call(http, url, "ask", question, [], None, None, None, read=read)
+def ask(http: httpx.Client, url: str, question: str = QUESTION, read: bool = True,
+        session: str | None = None) -> tuple[str, object]:
+    return call(http, url, "ask", question, [], None, None, None, read=read, session=session)

@@ -26,7 +26,7 @@ from ui.render import (
     Turn, coverage_of, esc, indexed_line, parse_paragraph_anchor, paragraph_anchor, render_answer, render_chat,
     render_text,
 )
-from ui.reports import render_preview, render_report
+from ui.reports import render_preview, render_report, report_choices
 from ui.staff import COOKIE, DENIED, StaffGate
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -186,6 +186,8 @@ def test_titles_and_questions_never_become_markdown_or_keep_bidi_overrides() -> 
     assert esc("a\r\rb\n\nc\u2028d") == "a<br><br>b<br><br>c<br>d"
     question = render_chat([Turn(title, error="x")])[0]["content"]
     assert question.startswith('<div class="question-text">') and "\r" not in question
+    (label, _), = report_choices([Report(**{**REPORT.__dict__, "title": "报告\u202etxt.exe"})])
+    assert label == "报告txt.exe（kd）"  # dropdowns show plain text: the override goes there too
 
 
 def test_quote_split_over_sentences_is_marked_piecewise() -> None:

@@ -62,8 +62,10 @@ class Settings(BaseSettings):
         "a quarter of them at once; excess gets 429 before any handler runs. A page load is ~40, a question ~3 (0 = no limit)."
     )
     pages_per_minute: int = Field(
-        30, description="Page loads (the page, its config, the API description) one client address may make per minute, "
-        "half of them at once: Gradio builds each anew (~50 ms of CPU); a person reloads a few times (0 = no limit)."
+        8, description="Page loads (the page, its config, the API description) one client address may make per minute, "
+        "half of them at once: Gradio builds each anew (~50 ms of CPU, holding the interpreter while residents' answers "
+        "wait; an abuser's burst of 15 at 30 a minute moved their p95 67 → 167 ms, of 4 at 8 a minute 73 → 111 ms); "
+        "a person reloads a few times (0 = no limit)."
     )
     events_per_minute: int = Field(
         120, description="Gradio events (questions, votes, page events; each a queue slot and a session state) one "
@@ -73,7 +75,9 @@ class Settings(BaseSettings):
         1024 * 1024, description="Largest body of any HTTP call but a staff upload (a 500-character question is ~2 KB)."
     )
     max_unread_results: int = Field(
-        20, description="`/call` results one client may leave unread; more calls are refused until it reads them."
+        2, description="`/call` results one client may leave unread; more calls are refused until it reads them. "
+        "A browser or an API client reads each answer before the next: a client that queues many at once makes "
+        "everyone behind it in Gradio's first-come queue wait (20 unread per abuser tripled residents' p95)."
     )
     unread_result_ttl_s: float = Field(60, description="A `/call` result nobody read within this is dropped.")
     header_timeout_s: float = Field(

@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -168,12 +169,13 @@ def abuser(url: str, port: int, name: str, index: int, windows: list[tuple[float
     return outcomes
 
 
-def _abusers(job: tuple[str, int, int, list[tuple[float, float]]]) -> dict:
+def _abusers(job: tuple[str, int, int | Sequence[str], list[tuple[float, float]]]) -> dict:
+    """count: how many of ATTACKS (the first ones), or which."""
     url, port, count, windows = job
     # Abusers stand for machines elsewhere: here they share the server's two cores, so they run at the
     # lowest priority and their own CPU (a third of a core) is not counted as the server's slowness.
     os.nice(19)
-    names = list(ATTACKS)[:count]
+    names = list(ATTACKS)[:count] if isinstance(count, int) else list(count)
     results: dict[str, Counter] = {}
 
     def attack(i: int, name: str) -> None:
@@ -196,8 +198,10 @@ def summary(rows: list, seconds: float) -> dict:
             "p99_ms": round(float(np.percentile(ms, 99))), "first_errors": errors[:3]}
 
 
-def run(users: int = 50, seconds: float = 60, abusers: int = 8, rounds: int = 3, workdir: Path | None = None) -> dict:
-    """Residents for 2 × `seconds`; abusers during every other of 2 × `rounds` windows (the 2nd, 4th, …)."""
+def run(users: int = 50, seconds: float = 60, abusers: int = 8, rounds: int = 3, workdir: Path | None = None,
+        attacks: Sequence[str] = ()) -> dict:
+    """Residents for 2 × `seconds`; abusers during every other of 2 × `rounds` windows (the 2nd, 4th, …).
+    attacks: only these (one abuser each) instead of the first `abusers` of ATTACKS: what each costs."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="govqa-hostile-"))
     with serving(workdir / "index", workdir, staff_password=PASSWORD) as server:
         with client("127.0.1.254") as warm:
@@ -209,14 +213,15 @@ def run(users: int = 50, seconds: float = 60, abusers: int = 8, rounds: int = 3,
         groups = [list(range(i, min(i + USERS_PER_PROCESS, users))) for i in range(0, users, USERS_PER_PROCESS)]
         cpu = {False: 0.0, True: 0.0}
         with ProcessPoolExecutor(len(groups) + 1) as pool:
-            attacks = pool.submit(_abusers, (server.url, server.port, abusers, attacked_windows)) if abusers else None
+            which = list(attacks) or abusers
+            attacking = pool.submit(_abusers, (server.url, server.port, which, attacked_windows)) if which else None
             parts = [pool.submit(_residents, (server.url, g, windows[-1][1])) for g in groups]
             for k, (_, end) in enumerate(windows):  # the server's CPU, window by window
                 before = server.cpu_s()
                 time.sleep(max(0.0, end - time.time()))
                 cpu[k % 2 == 1] += server.cpu_s() - before
             rows = [row for part in parts for row in part.result()]
-            outcomes = attacks.result() if attacks is not None else {}
+            outcomes = attacking.result() if attacking is not None else {}
         rss, tracebacks = round(server.rss_mb()), server.log_text().count("Traceback")
 
     def under_attack(wall: float) -> bool | None:
@@ -237,8 +242,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--abusers", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="windows of each condition, interleaved")
+    parser.add_argument("--attacks", nargs="+", choices=list(ATTACKS), default=(), help="only these (one abuser each)")
     args = parser.parse_args()
-    print(json.dumps(run(args.users, args.seconds, args.abusers, args.rounds), ensure_ascii=False, indent=2))
+    result = run(args.users, args.seconds, args.abusers, args.rounds, attacks=args.attacks)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -129,12 +129,13 @@ def test_new_sessions_do_not_escape_the_rate_limit(server) -> None:
 def test_unread_results_are_capped_and_dropped_after_their_ttl(server) -> None:
     before = server.rss_mb()
     with client("127.0.2.10") as http:
+        started = time.monotonic()
         replies = [ask(http, server.url, read=False) for _ in range(60)]
+        ttls_passed = int((time.monotonic() - started) // UNREAD_TTL_S)  # each frees the slots once more
         accepted = sum(event == "posted" for event, _ in replies)
         refused = [p for e, p in replies if e == "refused"]
-        # The ask limit stops them first here (each unread call is still an ask); the unread cap (20, see
-        # tests/ui/test_http_guard.py) bounds the other APIs and a higher ask limit.
-        assert accepted <= 20 and len(refused) == 60 - accepted and all(p.startswith("429") for p in refused)
+        # A client may leave two unread (GOVQA_MAX_UNREAD_RESULTS): each is an answer queued before others'.
+        assert 2 <= accepted <= 2 * (1 + ttls_passed) and len(refused) == 60 - accepted and all(p.startswith("429") for p in refused)
         time.sleep(UNREAD_TTL_S * 1.5 + 1)  # the results expire: the client may call again
         assert ask(http, server.url, read=False)[0] == "posted"
     assert server.rss_mb() - before < 50  # was: 20,000 unread calls grew the server 1.1 → 1.9 GB

@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.answer.pipeline import AnswerPipeline, Retriever
+from assistant.answer.pipeline import AnswerPipeline, Found, Retriever
+from assistant.answer.question import Question
 from assistant.answer.scope import Scope
+from assistant.answer.weights import AnswerWeights, fitted
 from assistant.ledger.store import Ledger
 from assistant.records import Answer
 from assistant.settings import Settings, collection_name
@@ -53,7 +55,9 @@ class Assistant:
     """The composition root: the only place that builds catalog, vectors, embedder, ledger, retriever and LLM."""
 
     def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
-                 chat_model=None, retriever: Retriever | None = None) -> None:
+                 chat_model=None, retriever: Retriever | None = None, weights: AnswerWeights | None = None,
+                 observe: Callable[[Question, Found], None] | None = None) -> None:
+        """weights: the answerer's (default: the fitted ones shipped); observe: sees each search's evidence."""
         self.settings = settings or Settings()
         index_dir = Path(self.settings.index_dir)
         self.catalog = Catalog(index_dir / "catalog.sqlite3")
@@ -71,7 +75,8 @@ class Assistant:
         # The evaluation passes its baseline as retriever; judging still reads our index's vocabulary.
         self.pipeline = AnswerPipeline(self.catalog, self.index.snapshot, retriever or self.index, self.ledger,
                                        lambda: self.generator, k_hits=self.settings.k_hits,
-                                       max_question_chars=self.settings.max_question_chars)
+                                       max_question_chars=self.settings.max_question_chars,
+                                       weights=weights or fitted(), observe=observe)
 
     # --- reports -----------------------------------------------------------------------------
     @property

@@ -3,7 +3,8 @@
 Scores are idf-weighted coverage of the question's content words (synonyms count), character
 bigram overlap, the paragraph's retrieval rank, and two checks that matter for government
 figures: a question asking "how many" wants a sentence with a number, and a question about one
-year wants a sentence from (or naming) that year.
+year wants a sentence from (or naming) that year. How much each counts is fitted
+(assistant/answer/weights.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.question import Question
+from assistant.answer.weights import AnswerWeights, SentenceFeatures
 from index.records import Hit
 from index.lexical import STOPWORDS, Vocabulary
 from index.textnorm import YEAR, bigrams, normalize, split_sentences
@@ -22,9 +24,7 @@ from index.thesaurus import SYNONYMS
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|家|项|条|户|所|次|批|年|届|名|人|位|座|套|只|场|期|轮|大)")
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}$")
 TOP_PARAGRAPHS = 5
-RANK_WEIGHT = 0.45  # the fused retrieval rank is the strongest single signal (measured on the dev set)
 MIN_SENTENCE_CHARS = 8
-YEAR_SWAP_RATIO = 0.7  # the list runner-up ratio of select(): a sentence this close could have been chosen
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Evidence:
     coverage: float  # idf-weighted share of the question's content words present
     has_number: bool
     section_year: int | None  # the year the sentence's section speaks about
+    features: SentenceFeatures | None = None  # what the score was computed from (None: not scored)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def _gapped(word: str) -> re.Pattern[str]:
 
 
 
-def score_sentences(question: Question, hits: Sequence[Hit], lexical: Vocabulary) -> list[Evidence]:
+def score_sentences(question: Question, hits: Sequence[Hit], lexical: Vocabulary,
+                    weights: AnswerWeights = AnswerWeights()) -> list[Evidence]:
     focus = Terms.known(question.focus, lexical)
     context = Terms.known(question.search, lexical) if question.search != question.focus else focus
     focus_bigrams = bigrams(normalize(question.focus))
@@ -100,22 +102,23 @@ def score_sentences(question: Question, hits: Sequence[Hit], lexical: Vocabulary
                 continue
             coverage = focus.coverage(norm)
             has_number = bool(_NUMBER.search(norm))
-            score = 0.6 * coverage + 0.15 * context.coverage(norm)
-            score += 0.15 * len(focus_bigrams & bigrams(norm)) / max(len(focus_bigrams), 1)
-            score += RANK_WEIGHT / (1 + rank)
-            if wants_number and has_number:
-                score += 0.1
-            for year in question.years:
-                named = {int(y) for y in YEAR.findall(norm)}
-                if year in named:
-                    score += 0.1
-                elif named or (section_year and section_year != year):
-                    score -= 0.15
-            evidence.append(Evidence(rank, position, sentence, score, coverage, has_number, section_year))
+            named = {int(y) for y in YEAR.findall(norm)}
+            features = SentenceFeatures(
+                focus_coverage=coverage,
+                context_coverage=context.coverage(norm),
+                bigram_overlap=len(focus_bigrams & bigrams(norm)) / max(len(focus_bigrams), 1),
+                rank=1 / (1 + rank),
+                number_asked=float(wants_number and has_number),
+                year_named=float(sum(year in named for year in question.years)),
+                year_other=float(sum(year not in named and bool(named or (section_year and section_year != year))
+                                     for year in question.years)),
+            )
+            evidence.append(Evidence(rank, position, sentence, weights.score(features), coverage, has_number,
+                                     section_year, features))
     return sorted(evidence, key=lambda e: -e.score)
 
 
-def _of_the_year_asked(evidence: Sequence[Evidence], years: Sequence[int]) -> Sequence[Evidence]:
+def _of_the_year_asked(evidence: Sequence[Evidence], years: Sequence[int], swap_ratio: float) -> Sequence[Evidence]:
     """A question about one year is answered by sentences of that year (naming it, or in its section):
     a 2025 target beside the 2024 result it was asked for is another year's figure, so it goes when
     any sentence of the year asked is there."""
@@ -133,18 +136,20 @@ def _of_the_year_asked(evidence: Sequence[Evidence], years: Sequence[int]) -> Se
     kept = [e for e, fits in zip(evidence, verdicts) if fits is not False]
     # Only a close contender of the year asked replaces the best: a weak one would answer from a sentence
     # that merely sits in the right section; left as it is, the verdict refuses the other year's figure.
-    if True not in verdicts or kept[0].score < YEAR_SWAP_RATIO * evidence[0].score:
+    if True not in verdicts or kept[0].score < swap_ratio * evidence[0].score:
         return evidence
     return kept
 
 
-def select(evidence: Sequence[Evidence], question: Question, max_sentences: int = 3) -> list[Evidence]:
+def select(evidence: Sequence[Evidence], question: Question, max_sentences: int = 3,
+           weights: AnswerWeights = AnswerWeights()) -> list[Evidence]:
     """The best sentence, plus close runners-up that add something (more for list questions)."""
-    evidence = _of_the_year_asked(evidence, question.years)
+    # A sentence of the year asked this close to the best could have been chosen on its own: the list ratio.
+    evidence = _of_the_year_asked(evidence, question.years, weights.list_runner_up_ratio)
     if not evidence:
         return []
     best = evidence[0]
-    ratio = 0.7 if question.intent.wants_list else 0.85
+    ratio = weights.list_runner_up_ratio if question.intent.wants_list else weights.runner_up_ratio
     chosen = [best]
     for candidate in evidence[1:]:
         if len(chosen) >= max_sentences or candidate.score < ratio * best.score:

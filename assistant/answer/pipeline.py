@@ -23,6 +23,7 @@ from assistant.answer import evidence, outline, verdict
 from assistant.answer.extractive import citation_for, compose
 from assistant.answer.question import Question, prepare, without_names
 from assistant.answer.scope import Routing, Scope, route
+from assistant.answer.weights import AnswerWeights
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.ledger.chat import answer_from_ledger
 from assistant.records import Answer, Citation
@@ -44,7 +45,7 @@ MEETING_ASKED = re.compile(r"会议|大会|会上")
 DATE_ASKED = re.compile(r"哪天|何时|什么时候|时间|日期|哪一天|几月")  # the title, date, meeting and speaker lines open a report
 ALSO_IN_MAX = 3  # other reports named under an answer
 # Another report "also speaks to" the question when its best sentence covers this share of the question's
-# words (the verdict's own bar for answering, assistant.answer.verdict.Thresholds.min_coverage, plus margin).
+# words (the verdict's own bar for answering, assistant.answer.weights.AnswerWeights.min_coverage, plus margin).
 ALSO_IN_MIN_COVERAGE = 0.6
 
 
@@ -77,11 +78,13 @@ class Found:
 class AnswerPipeline:
     def __init__(self, reports: ReportSource, snapshot: Callable[[], Snapshot], retriever: Retriever,
                  ledger: Ledger, generator: Callable[[], GenerativeAnswerer | None], *,
-                 k_hits: int, max_question_chars: int) -> None:
-        """snapshot: the current index state (vocabulary, years) that judging uses, whoever retrieves."""
+                 k_hits: int, max_question_chars: int, weights: AnswerWeights,
+                 observe: Callable[[Question, Found], None] | None = None) -> None:
+        """snapshot: the current index state (vocabulary, years) that judging uses, whoever retrieves.
+        observe: sees every search's evidence (eval/fit.py learns the weights from it)."""
         self.reports, self.snapshot, self.retriever, self.ledger = reports, snapshot, retriever, ledger
         self.generator = generator
-        self.k_hits, self.max_question_chars = k_hits, max_question_chars
+        self.k_hits, self.max_question_chars, self.weights, self.observe = k_hits, max_question_chars, weights, observe
 
     def ask(self, question: str, history: Sequence[dict] | None = None,
             doc_ids: Sequence[str] | None = None, scope: Scope | None = None) -> Answer:
@@ -150,11 +153,14 @@ class AnswerPipeline:
                 snapshot: Snapshot) -> Found:
         hits = self.retriever.search(prepared.search, k=self.k_hits, doc_ids=doc_ids, snapshot=snapshot)
         vocabulary = snapshot.vocabulary(doc_ids)
-        scored = evidence.score_sentences(prepared, hits, vocabulary)
-        chosen = evidence.select(scored, prepared)
+        scored = evidence.score_sentences(prepared, hits, vocabulary, self.weights)
+        chosen = evidence.select(scored, prepared, weights=self.weights)
         years = {y for r in reports for y in (*r.years, *snapshot.years_named.get(r.doc_id, ()))}
-        judged = verdict.judge(prepared, chosen, vocabulary, years)
-        return Found(hits, scored, chosen, judged, {r.doc_id: r.title for r in reports}, _reranked(hits, scored, chosen))
+        judged = verdict.judge(prepared, chosen, vocabulary, years, self.weights)
+        found = Found(hits, scored, chosen, judged, {r.doc_id: r.title for r in reports}, _reranked(hits, scored, chosen))
+        if self.observe is not None:
+            self.observe(prepared, found)
+        return found
 
     def _identity(self, question: str, reports: Sequence[Report], started: float) -> Answer | None:
         """Who gave the report, when, at which meeting: the opening line that says so, quoted and cited.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.answer.evidence import Evidence, Terms
 from assistant.answer.question import Question
+from assistant.answer.weights import AnswerWeights
 import jieba.posseg as pseg
 
 from index.lexical import STOPWORDS, Vocabulary
@@ -27,24 +28,13 @@ _NOUNISH = ("n", "vn", "l")
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    # Share (idf-weighted) of the question's content words in the chosen sentence. Calibrated on the
-    # development set: colloquial questions cover little, so the checks below carry most refusals.
-    min_coverage: float = 0.3
-    min_quantity_coverage: float = 0.35  # stricter when a figure is asked: a wrong figure is worse than none
-    # Share (idf-weighted) of the question's content words that occur anywhere in the corpus. The
-    # lowest answerable dev question is at 0.27 (colloquial words); off-topic and injection at ≤0.19.
-    min_known_share: float = 0.2
-
-
-@dataclass(frozen=True)
 class Verdict:
     answerable: bool
     reason: str  # shown to the user when refusing; empty when answerable
 
 
 def judge(question: Question, chosen: Sequence[Evidence], lexical: Vocabulary, corpus_years: set[int],
-          thresholds: Thresholds = Thresholds()) -> Verdict:
+          thresholds: AnswerWeights = AnswerWeights()) -> Verdict:
     if not chosen:
         return Verdict(False, "报告中没有找到相关内容。")
     missing_years = [y for y in question.years if y not in corpus_years]

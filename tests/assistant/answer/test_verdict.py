@@ -4,7 +4,8 @@ import pytest
 
 from assistant.answer.evidence import Evidence, Terms
 from assistant.answer.question import prepare
-from assistant.answer.verdict import Thresholds, judge, measured_noun
+from assistant.answer.verdict import judge, measured_noun
+from assistant.answer.weights import AnswerWeights
 from index.lexical import LexicalIndex
 from index.textnorm import normalize
 from tests.fakes import shared_jieba_tokenizer
@@ -85,7 +86,7 @@ def test_a_question_mostly_of_unknown_words_is_refused(lexical):
     text = "杭州地铁轨道交通线网规划建设怎么样？"
     question = _question(text)
     known, asked = Terms.known(question.focus, lexical), Terms.of(question.focus, lexical)
-    assert known.words and sum(known.weights) < Thresholds().min_known_share * sum(asked.weights)
+    assert known.words and sum(known.weights) < AnswerWeights().min_known_share * sum(asked.weights)
     verdict = _judge(text, VILLAGE, lexical, coverage=1.0)
     assert not verdict.answerable and verdict.reason == "报告中没有与这个问题相关的内容。"
 
@@ -124,7 +125,7 @@ def test_a_date_in_any_form_answers_a_when_question(lexical, date):
 
 
 def test_coverage_below_the_threshold_is_refused(lexical):
-    thresholds = Thresholds()
+    thresholds = AnswerWeights()
     low = thresholds.min_coverage - 0.01
     verdict = _judge("美丽乡村建设怎么样？", VILLAGE, lexical, coverage=low)
     assert not verdict.answerable and "能直接回答" in verdict.reason
@@ -132,7 +133,7 @@ def test_coverage_below_the_threshold_is_refused(lexical):
 
 
 def test_a_figure_question_needs_more_coverage(lexical):
-    between = (Thresholds().min_coverage + Thresholds().min_quantity_coverage) / 2
+    between = (AnswerWeights().min_coverage + AnswerWeights().min_quantity_coverage) / 2
     assert _judge("停车位建设怎么样？", PARKING, lexical, coverage=between).answerable
     verdict = _judge("新建停车位多少只？", PARKING, lexical, coverage=between)
     assert not verdict.answerable and "能直接回答" in verdict.reason
@@ -149,7 +150,7 @@ def test_custom_thresholds_are_used(lexical):
     question = _question("美丽乡村建设怎么样？")
     chosen = [_evidence(question, VILLAGE, lexical, coverage=0.5)]
     assert judge(question, chosen, lexical, YEARS).answerable
-    assert not judge(question, chosen, lexical, YEARS, Thresholds(min_coverage=0.6)).answerable
+    assert not judge(question, chosen, lexical, YEARS, AnswerWeights(min_coverage=0.6)).answerable
 
 
 def test_a_year_asked_needs_a_sentence_from_or_naming_that_year(lexical):

@@ -18,6 +18,7 @@ from assistant.answer.weights import AnswerWeights
 import jieba.posseg as pseg
 
 from index.lexical import STOPWORDS, Vocabulary
+from index.lexicon import words
 from index.thesaurus import SYNONYMS
 from index.textnorm import normalize
 
@@ -25,6 +26,7 @@ _ASKERS = frozenset("多少 几 叫 几个 几家 几条 几名 几位 几所 �
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TIME = re.compile(r"(?:19|20)\d{2}|\d{1,2}月|年底|年内|上半年|下半年")
 _NOUNISH = ("n", "vn", "l")
+_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:十|百|千|万|亿)*({'|'.join(map(re.escape, words('measure_units.txt')))})")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,10 @@ def judge(question: Question, chosen: Sequence[Evidence], lexical: Vocabulary, c
         return Verdict(False, "报告中没有找到能直接回答这个问题的内容。")
     if wants_number and not any(e.has_number for e in chosen):
         return Verdict(False, "报告提到了相关工作，但没有给出具体数字。")
+    unit = asked_unit(question.focus)
+    if unit and not any(unit in normalize(e.sentence) for e in chosen):
+        # 几座核电站 answered with 5000个充电桩, 多少吨 with an output value in 亿元: another figure.
+        return Verdict(False, f"报告提到了相关工作，但没有给出以“{unit}”计的数字。")
     if question.intent.wants_time and not any(_TIME.search(normalize(e.sentence)) for e in chosen):
         return Verdict(False, "报告提到了相关内容，但没有给出具体时间。")
     for year in question.years:
@@ -83,6 +89,12 @@ def measured_noun(text: str) -> str | None:
         if before:
             return before[-1]
     return None
+
+
+def asked_unit(text: str) -> str | None:
+    """The unit a "how many" question wants its figure in (多少吨 → 吨, 几座 → 座), if a definite one."""
+    found = _ASKED_UNIT.search(normalize(text))
+    return found.group(1) if found else None
 
 
 def _names_or_sits_in(evidence: Evidence, year: int) -> bool:

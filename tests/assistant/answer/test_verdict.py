@@ -4,7 +4,7 @@ import pytest
 
 from assistant.answer.evidence import Evidence, Terms
 from assistant.answer.question import prepare
-from assistant.answer.verdict import judge, measured_noun
+from assistant.answer.verdict import asked_unit, judge, measured_noun
 from assistant.answer.weights import AnswerWeights
 from index.lexical import LexicalIndex
 from index.textnorm import normalize
@@ -159,3 +159,17 @@ def test_a_year_asked_needs_a_sentence_from_or_naming_that_year(lexical):
     assert not verdict.answerable and verdict.reason == "报告中没有找到2023年的这项内容。"
     assert _judge(text, "2023年街道积极推进停车场建设工作。", lexical, section_year=2022, coverage=1.0).answerable
     assert _judge(text, CAR_PARKS, lexical, section_year=None).answerable  # a section without a year
+
+
+@pytest.mark.parametrize("text, unit", [("新建几座核电站？", "座"), ("稀土产量目标是多少吨？", "吨"),
+                                        ("接待游客多少万人次？", "人次"), ("新建多少个停车位？", None),
+                                        ("地区生产总值是多少？", None)])
+def test_the_unit_a_figure_is_asked_in(text, unit):
+    assert asked_unit(text) == unit
+
+
+def test_a_figure_in_another_unit_than_asked_is_refused(lexical):
+    verdict = _judge("新建停车位多少辆？", PARKING, lexical, coverage=1.0)  # 50只, not vehicles
+    assert not verdict.answerable and "辆" in verdict.reason
+    assert _judge("新建停车位多少只？", PARKING, lexical, coverage=1.0).answerable
+    assert _judge("新建停车位多少个？", PARKING, lexical, coverage=1.0).answerable  # 个 stands for any classifier

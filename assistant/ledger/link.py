@@ -33,6 +33,12 @@ STATUSES = (MET, PARTLY, MISSED, UNMENTIONED, PENDING)
 PARTIAL_SHARE = 0.5  # 12套 of 20 (60%) is partly done; 8家 of 20 (40%) is clearly below target
 MIN_ITEM_COVERAGE = 0.6  # what a quantitative row counts must be (mostly) named: 智能排口, 停车位
 MIN_GOAL_COVERAGE = 0.5  # a goal without figures is longer and paraphrased more
+# A review figure in the commitment's unit names its item in other words more often than not (旅游人数 →
+# 接待游客, 农村公路 → 农村道路): close to the target, a part of the words is enough; the very figure promised
+# (370万人次 → 370万人次) is enough on its own when it is distinctive (not a count below ten).
+MIN_SAME_UNIT_COVERAGE = 0.3
+SAME_UNIT_RANGE = (0.5, 1.5)  # achieved / target
+MIN_DISTINCTIVE_VALUE = 10
 # m3e-small: pairs about the same matter score ≥0.84, unrelated ones ≤0.72 (tests/test_ledger.py).
 MIN_COSINE = 0.75
 
@@ -144,7 +150,14 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
         if e.year != c.year or e.source.doc_id == c.source.doc_id:
             continue
         text = normalize(e.text)
-        if (words := coverage(key, text)) >= floor:
+        words = coverage(key, text)
+        if words < floor and _comparable(c, e):
+            ratio = (e.value or 0.0) / c.value if c.value else 0.0
+            if ratio == 1.0 and (c.value or 0.0) >= MIN_DISTINCTIVE_VALUE:
+                words = floor
+            elif words >= MIN_SAME_UNIT_COVERAGE and SAME_UNIT_RANGE[0] <= ratio <= SAME_UNIT_RANGE[1]:
+                words = floor
+        if words >= floor:
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
     return found

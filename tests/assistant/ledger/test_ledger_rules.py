@@ -96,3 +96,18 @@ def test_units_are_normalised_for_scoring():
     assert base_unit(240, "亿元") == (2.4e10, "元")
     assert base_unit(2.5, "万亩") == (25000, "亩")
     assert base_unit(21, "%") == (21, "%")
+
+
+def test_a_figure_in_the_same_unit_links_when_the_review_names_the_item_otherwise():
+    # The very figure promised, counted in the same unit: 旅游人数 is 接待游客 in the review.
+    [visitors] = link([_commitment("全区旅游人数", 3.7e6, "人次", "370万人次")],
+                      [_evidence("全年接待国内外游客突破370万人次", 3.7e6, "人次")])
+    assert visitors.link.status == MET
+    # Close to the target and partly named (农村公路 → 农村道路): the same work.
+    [roads] = link([_commitment("农村公路", 31.2, "公里", "31.2公里")], [_evidence("新建农村道路32公里", 32, "公里")])
+    assert roads.link.status == MET
+    # Neither: another count in the same unit is not evidence.
+    [other] = link([_commitment("农村公路", 31.2, "公里", "31.2公里")], [_evidence("新建污水管网80公里", 80, "公里")])
+    assert other.link.status == "未提及"
+    [small] = link([_commitment("航线", 3, "条", "3条")], [_evidence("新增公交线路3条", 3, "条")])
+    assert small.link.status == "未提及"  # a count below ten says nothing on its own

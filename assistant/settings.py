@@ -62,10 +62,10 @@ class Settings(BaseSettings):
         "a quarter of them at once; excess gets 429 before any handler runs. A page load is ~40, a question ~3 (0 = no limit)."
     )
     pages_per_minute: int = Field(
-        8, description="Page loads (the page, its config, the API description) one client address may make per minute, "
-        "half of them at once: Gradio builds each anew (~50 ms of CPU, holding the interpreter while residents' answers "
-        "wait; an abuser's burst of 15 at 30 a minute moved their p95 67 → 167 ms, of 4 at 8 a minute 73 → 111 ms); "
-        "a person reloads a few times (0 = no limit)."
+        20, description="Page requests (the page, its config, the API description; a browser's page load is ~3) one "
+        "client address may make per minute, half of them at once: Gradio builds each anew (~50 ms of CPU, holding the "
+        "interpreter while residents' answers wait). With 8 abusers, 30 a minute moved residents' p95 67 → 167 ms, "
+        "20 81 → 151 ms, 8 73 → 111 ms, but 8 refused a sixth page load within 100 s (0 = no limit)."
     )
     events_per_minute: int = Field(
         120, description="Gradio events (questions, votes, page events; each a queue slot and a session state) one "

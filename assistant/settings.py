@@ -63,9 +63,8 @@ class Settings(BaseSettings):
     )
     pages_per_minute: int = Field(
         20, description="Page requests (the page, its config, the API description; a browser's page load is ~3) one "
-        "client address may make per minute, half of them at once: Gradio builds each anew (~50 ms of CPU, holding the "
-        "interpreter while residents' answers wait). With 8 abusers, 30 a minute moved residents' p95 67 → 167 ms, "
-        "20 81 → 151 ms, 8 73 → 111 ms, but 8 refused a sixth page load within 100 s (0 = no limit)."
+        "client address may make per minute, half of them at once: Gradio builds each anew (~50 ms of CPU). 8 refused "
+        "a browser's sixth page load within 100 s; measured load runs in docs/reliability.md (0 = no limit)."
     )
     events_per_minute: int = Field(
         120, description="Gradio events (questions, votes, page events; each a queue slot and a session state) one "

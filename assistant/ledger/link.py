@@ -151,16 +151,21 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
             continue
         text = normalize(e.text)
         words = coverage(key, text)
-        if words < floor and _comparable(c, e):
-            ratio = (e.value or 0.0) / c.value if c.value else 0.0
-            if ratio == 1.0 and (c.value or 0.0) >= MIN_DISTINCTIVE_VALUE:
-                words = floor
-            elif words >= MIN_SAME_UNIT_COVERAGE and SAME_UNIT_RANGE[0] <= ratio <= SAME_UNIT_RANGE[1]:
-                words = floor
-        if words >= floor:
+        if words >= floor or _same_figure(c, e, words):
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
     return found
+
+
+def _same_figure(c: Commitment, e: Evidence, words: float) -> bool:
+    """A review figure in the commitment's unit that is the very figure promised (when distinctive), or close
+    to it with part of the item's words: the same work named otherwise."""
+    if not _comparable(c, e) or not c.value:
+        return False
+    ratio = (e.value or 0.0) / c.value
+    if ratio == 1.0 and c.value >= MIN_DISTINCTIVE_VALUE:
+        return True
+    return words >= MIN_SAME_UNIT_COVERAGE and SAME_UNIT_RANGE[0] <= ratio <= SAME_UNIT_RANGE[1]
 
 
 def _cosines(commitments: Sequence[Commitment], candidates: Sequence[list[_Candidate]],

@@ -42,7 +42,7 @@ from assistant.answer.pipeline import Found
 from assistant.answer.question import Question
 from assistant.answer.weights import FEATURES, WEIGHTS_FILE, AnswerWeights
 from assistant.settings import Settings
-from eval.harness import gold_reports, load_questions, question_scope, score, summarize
+from eval.harness import gold_reports, is_gold, load_questions, question_scope, score, summarize
 from index.textnorm import normalize
 
 COVERAGE_GRID = tuple(round(0.025 * i, 3) for i in range(1, 25))  # 0.025 … 0.6
@@ -60,8 +60,13 @@ class Observed:
 
     @property
     def group(self) -> str:
-        reports = sorted(gold_reports(self.question))
-        return reports[0] if len(reports) == 1 else UNGROUPED
+        return group_of(self.question)
+
+
+def group_of(question: Mapping) -> str:
+    """The report a question is left out with: its gold report, or one group for the rest."""
+    reports = sorted(gold_reports(question))
+    return reports[0] if len(reports) == 1 else UNGROUPED
 
 
 def observe_all(questions: Sequence[Mapping], settings: Settings, embedder) -> list[Observed]:
@@ -82,8 +87,7 @@ def _holds_fact(e: Evidence, found: Found, question: Mapping) -> bool:
     reports = gold_reports(question)
     if reports and found.hits[e.hit_rank].chunk.doc_id not in reports:
         return False
-    text = normalize(e.sentence)
-    return any(normalize(fact) in text for fact in question["answer_facts"])
+    return is_gold(e.sentence, question["answer_facts"])
 
 
 def sentence_table(observed: Sequence[Observed]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -100,9 +104,8 @@ def sentence_table(observed: Sequence[Observed]) -> tuple[np.ndarray, np.ndarray
                 rows.append(e.features.vector())
                 labels.append(_holds_fact(e, found, o.question))
         mine = labels[start:]
-        for label in mine:
-            same = sum(1 for other in mine if other == label)
-            weights.append(0.5 / same)
+        answering = sum(mine)
+        weights += [0.5 / (answering if label else len(mine) - answering) for label in mine]
     return (np.array(rows, dtype=float).reshape(-1, len(FEATURES)), np.array(labels, dtype=bool),
             np.array(weights, dtype=float))
 
@@ -178,8 +181,8 @@ def answer_rows(questions: Sequence[Mapping], weights_of: Mapping[str, AnswerWei
     from assistant.service import Assistant
 
     assistants = {g: Assistant(settings, embedder=embedder, weights=w) for g, w in weights_of.items()}
-    return [score(q, assistants[Observed(q, ()).group].ask(q["question"], q.get("history"),
-                                                           scope=question_scope(q, one_report=True)))
+    return [score(q, assistants[group_of(q)].ask(q["question"], q.get("history"),
+                                                 scope=question_scope(q, one_report=True)))
             for q in questions]
 
 

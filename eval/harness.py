@@ -98,7 +98,8 @@ def _problem(question: object) -> str:
 _normalized = lru_cache(maxsize=4096)(normalize)
 
 
-def _is_gold(text: str, gold: Sequence[str]) -> bool:
+def is_gold(text: str, gold: Sequence[str]) -> bool:
+    """Does the text hold one of the gold strings (paragraph quotes or answer facts), both normalised?"""
     target = _normalized(text)
     return any(_normalized(g) in target for g in gold)
 
@@ -132,9 +133,9 @@ def score(question: Mapping, answer: Answer) -> dict:
     reports = gold_reports(question)
     answer_text = normalize(answer.text)
     missing = [fact for fact in question["answer_facts"] if _normalized(fact) not in answer_text]
-    cited_gold = any(_is_gold(c.text, gold) and (not reports or c.doc_id in reports) for c in answer.citations)
+    cited_gold = any(is_gold(c.text, gold) and (not reports or c.doc_id in reports) for c in answer.citations)
     rank = next((r for r, hit in enumerate(answer.hits, 1)
-                 if _is_gold(hit.paragraph_text, gold) and (not reports or hit.chunk.doc_id in reports)), None)
+                 if is_gold(hit.paragraph_text, gold) and (not reports or hit.chunk.doc_id in reports)), None)
     return {
         "id": question["id"],
         "kind": question.get("kind", "unlabelled"),

@@ -36,7 +36,7 @@ class Verdict:
 
 
 def judge(question: Question, chosen: Sequence[Evidence], lexical: Vocabulary, corpus_years: set[int],
-          thresholds: AnswerWeights = AnswerWeights()) -> Verdict:
+          weights: AnswerWeights = AnswerWeights()) -> Verdict:
     if not chosen:
         return Verdict(False, "报告中没有找到相关内容。")
     missing_years = [y for y in question.years if y not in corpus_years]
@@ -47,7 +47,7 @@ def judge(question: Question, chosen: Sequence[Evidence], lexical: Vocabulary, c
         # Only digits, Latin words or markup match: nothing the report is about was asked.
         return Verdict(False, "问题里没有报告涉及的内容，请用中文描述想了解的事项。")
     asked = Terms.of(question.focus, lexical)
-    if sum(topic.weights) < thresholds.min_known_share * sum(asked.weights):
+    if sum(topic.weights) < weights.min_known_share * sum(asked.weights):
         # Most of what was asked is words no report uses (杭州地铁线路, 系统提示词).
         return Verdict(False, "报告中没有与这个问题相关的内容。")
     measured = measured_noun(question.focus)
@@ -55,7 +55,7 @@ def judge(question: Question, chosen: Sequence[Evidence], lexical: Vocabulary, c
         return Verdict(False, f"报告中没有提到“{measured}”。")
     best = max(chosen, key=lambda e: e.score)
     wants_number = question.intent.wants_number
-    needed = thresholds.min_quantity_coverage if wants_number else thresholds.min_coverage
+    needed = weights.min_quantity_coverage if wants_number else weights.min_coverage
     if best.coverage < needed:
         return Verdict(False, "报告中没有找到能直接回答这个问题的内容。")
     if wants_number and not any(e.has_number for e in chosen):

@@ -68,23 +68,27 @@ class PairScore:
 
     @property
     def precision(self) -> float:
-        return self.matched_figures / self.extracted_figures if self.extracted_figures else 0.0
+        return _share(self.matched_figures, self.extracted_figures)
 
     @property
     def recall(self) -> float:
-        return self.matched_figures / self.gold_figures if self.gold_figures else 0.0
+        return _share(self.matched_figures, self.gold_figures)
 
     @property
     def qualitative_recall(self) -> float:
-        return self.matched_qualitative / self.gold_qualitative if self.gold_qualitative else 0.0
+        return _share(self.matched_qualitative, self.gold_qualitative)
 
     @property
     def figure_accuracy(self) -> float:
-        return self.figure_status_ok / self.matched_figures if self.matched_figures else 0.0
+        return _share(self.figure_status_ok, self.matched_figures)
 
     @property
     def qualitative_accuracy(self) -> float:
-        return self.qualitative_status_ok / self.matched_qualitative if self.matched_qualitative else 0.0
+        return _share(self.qualitative_status_ok, self.matched_qualitative)
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
 
 
 def load_gold(path: Path) -> list[dict]:

@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS identities (doc_id TEXT PRIMARY KEY, record TEXT NOT NULL);
 -- Where each report was read from (index.ingest.source_key): only its own source replaces it.
 CREATE TABLE IF NOT EXISTS sources (doc_id TEXT PRIMARY KEY, source_key TEXT NOT NULL);
+-- Each paragraph's sentence time roles (index.time_role), computed at ingest; a table of its own so catalogs
+-- from before it open as they are (their paragraphs have no roles until the report is ingested again).
+CREATE TABLE IF NOT EXISTS paragraph_roles (doc_id TEXT NOT NULL, number INTEGER NOT NULL, roles TEXT NOT NULL,
+    PRIMARY KEY (doc_id, number));
 CREATE INDEX IF NOT EXISTS sources_key ON sources (source_key);
 INSERT OR IGNORE INTO state VALUES ('generation', 0);
 -- 1 once any report was stored or deleted: an index its staff emptied is not given the sample again.
@@ -78,6 +82,8 @@ class Catalog:
                 "INSERT INTO paragraphs VALUES (?,?,?,?,?)",
                 [(p.doc_id, p.number, json.dumps(p.section, ensure_ascii=False), p.text, p.kind) for p in report.paragraphs],
             )
+            db.executemany("INSERT INTO paragraph_roles VALUES (?,?,?)",
+                           [(p.doc_id, p.number, p.roles) for p in report.paragraphs if p.roles])
             db.executemany(
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
                 [(c.chunk_id, c.doc_id, c.paragraph, json.dumps(c.section, ensure_ascii=False), c.text, c.search_text, c.year)
@@ -99,7 +105,7 @@ class Catalog:
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
         existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
-        for table in ("paragraphs", "chunks", "chunk_tokens", "lexicon", "identities", "sources"):
+        for table in ("paragraphs", "paragraph_roles", "chunks", "chunk_tokens", "lexicon", "identities", "sources"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return existed
 
@@ -145,19 +151,25 @@ class Catalog:
             cached = self._reports = (generation, [_report(row) for row in rows])
         return list(cached[1])
 
-    def consistent_read(self) -> tuple[int, list[Chunk], dict[tuple[str, int], str], list[str], dict[str, list[str]]]:
-        """Generation, chunks, paragraph texts, terms and chunk tokens from one read transaction:
+    def consistent_read(self) -> tuple[int, list[Chunk], dict[tuple[str, int], str], dict[tuple[str, int], str],
+                                       list[str], dict[str, list[str]]]:
+        """Generation, chunks, paragraph texts and roles, terms and chunk tokens from one read transaction:
         with WAL a concurrent ingest is either wholly visible or not at all, never half."""
         db = self._connect()
         db.execute("BEGIN")
         try:
-            return self.generation(), self.chunks(), self.paragraph_texts(), self.terms(), self.chunk_tokens()
+            return (self.generation(), self.chunks(), self.paragraph_texts(), self.paragraph_roles(), self.terms(),
+                    self.chunk_tokens())
         finally:
             db.execute("COMMIT")
 
     def paragraph_texts(self) -> dict[tuple[str, int], str]:
         rows = self._connect().execute("SELECT doc_id, number, text FROM paragraphs")
         return {(doc_id, number): text for doc_id, number, text in rows}
+
+    def paragraph_roles(self) -> dict[tuple[str, int], str]:
+        rows = self._connect().execute("SELECT doc_id, number, roles FROM paragraph_roles")
+        return {(doc_id, number): roles for doc_id, number, roles in rows}
 
     def report(self, doc_id: str) -> Report | None:
         row = self._connect().execute(

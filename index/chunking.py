@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 
 from index.records import Chunk, Paragraph, Report
-from index.textnorm import YEAR, normalize, split_sentences
+from index.textnorm import normalize, split_sentences
+from index.time_role import section_year
 
 MAX_CHUNK_CHARS = 300  # m3e-small reads at most 512 tokens; shorter windows also keep dense scores sharp
 # Headings this long say something (——回顾过去一年，我们…); shorter ones are bare titles.
@@ -37,13 +38,6 @@ def chunk_id(doc_id: str, paragraph: int, window: int, text: str) -> str:
     return hashlib.sha256(f"{doc_id}\x1f{paragraph}\x1f{window}\x1f{text}".encode()).hexdigest()[:32]
 
 
-def _section_year(paragraph: Paragraph) -> int | None:
-    for label in paragraph.section:
-        if m := YEAR.search(label):
-            return int(m.group(1))
-    return None
-
-
 def _context(paragraph: Paragraph) -> str:
     # The part and section titles, not the item title: the item title is the paragraph's first sentence.
     return " ".join(paragraph.section[:2]) if paragraph.kind == "body" else " ".join(paragraph.section[:1])
@@ -53,7 +47,7 @@ def chunk_paragraph(paragraph: Paragraph) -> list[Chunk]:
     if paragraph.kind == "heading" and len(paragraph.text) < MIN_HEADING_CHARS:
         return []
     context = normalize(_context(paragraph))
-    year = _section_year(paragraph)
+    year = section_year(paragraph.section)
     return [
         Chunk(
             chunk_id=chunk_id(paragraph.doc_id, paragraph.number, i, window),

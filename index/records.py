@@ -15,7 +15,8 @@ class Paragraph:
     number: int  # 1-based position among the report's paragraphs
     section: tuple[str, ...]  # breadcrumb: part › section › item
     text: str
-    kind: str = "body"  # "body" or "metadata"
+    kind: str = "body"  # "body", "heading" or "metadata"
+    roles: str = ""  # each sentence's time role, one character each (index.time_role); "" when not computed
 
     @property
     def breadcrumb(self) -> str:
@@ -52,3 +53,4 @@ class Hit:
     chunk: Chunk
     score: float
     paragraph_text: str  # the whole paragraph the chunk belongs to
+    paragraph_roles: str = ""  # its sentences' time roles (Paragraph.roles)

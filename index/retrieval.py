@@ -41,6 +41,7 @@ class Snapshot:
     doc_ids: np.ndarray
     lexical: LexicalIndex
     paragraph_text: dict[ParagraphKey, str]
+    paragraph_roles: dict[ParagraphKey, str]  # each sentence's time role (index.time_role), where computed
     years_named: dict[str, frozenset[int]]  # per report: every year its text names (2025年 deadlines too)
 
     def mask(self, doc_ids: Sequence[str] | None) -> np.ndarray | None:
@@ -73,7 +74,7 @@ class HybridRetriever:
         generation = self.catalog.generation()
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                generation, chunk_list, paragraph_text, terms, tokens = self.catalog.consistent_read()
+                generation, chunk_list, paragraph_text, roles, terms, tokens = self.catalog.consistent_read()
                 chunks = tuple(chunk_list)
                 tokenizer = Tokenizer(terms)
                 self._snapshot = Snapshot(
@@ -84,6 +85,7 @@ class HybridRetriever:
                     lexical=LexicalIndex([c.search_text for c in chunks], tokenizer,
                                          [tokens.get(c.chunk_id) for c in chunks]),
                     paragraph_text=paragraph_text,
+                    paragraph_roles=roles,
                     years_named=_years_named(chunks),
                 )
             return self._snapshot
@@ -169,5 +171,6 @@ class HybridRetriever:
         for key in ordered:
             # The paragraph's representative window: its best in the most confident ranking that has it.
             chunk_index = next(r[key][1] for r in reversed(rankings) if key in r)
-            hits.append(Hit(snap.chunks[chunk_index], fused[key], snap.paragraph_text[key]))
+            hits.append(Hit(snap.chunks[chunk_index], fused[key], snap.paragraph_text[key],
+                            snap.paragraph_roles.get(key, "")))
         return hits

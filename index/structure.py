@@ -14,6 +14,7 @@ from index.errors import EmptyReport
 from index.records import Paragraph, Report
 from index.identity import HEADER_LINES, Identity, read_identity, unspace
 from index.textnorm import YEAR, clean, to_simplified
+from index.time_role import paragraph_roles
 
 _CN_NUM = "一二三四五六七八九十百"
 # (level, pattern) on the cleaned (half-width) line; the first match wins.
@@ -156,7 +157,8 @@ def parse_report(lines: Sequence[str], doc_id: str, source: str, properties: Map
     paragraphs: list[Paragraph] = []
     if metadata:
         meta_text = "；".join(f"{k}：{v}" for k, v in metadata.items())
-        paragraphs.append(Paragraph(doc_id, 1, ("文件信息",), meta_text, kind="metadata"))
+        paragraphs.append(Paragraph(doc_id, 1, ("文件信息",), meta_text, kind="metadata",
+                                    roles=paragraph_roles(meta_text, (), (), ())))
     stack: list[tuple[int, str]] = []  # open headings as (level, label)
     part_headings: list[str] = []
     for line in body:
@@ -168,7 +170,8 @@ def parse_report(lines: Sequence[str], doc_id: str, source: str, properties: Map
         # Part and section headings are breadcrumbs, not answers; items are content paragraphs.
         kind = "heading" if level in (1, 2) and len(line) <= _MAX_LABEL * 3 else "body"
         section = tuple(label for _, label in stack) or ("正文",)
-        paragraphs.append(Paragraph(doc_id, len(paragraphs) + 1, section, line, kind=kind))
+        roles = paragraph_roles(line, section, identity.reviewed_years, identity.planned_years)
+        paragraphs.append(Paragraph(doc_id, len(paragraphs) + 1, section, line, kind=kind, roles=roles))
     return Report(
         doc_id=doc_id,
         title=identity.title or _title(metadata, part_headings, source),

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from index.textnorm import normalize
+from index.time_role import ACHIEVED, TARGET, UNKNOWN
 
 _QUANTITY = re.compile(r"多少|几[个家项条户所次年亩米]?|比例|百分|增长|增速|金额|投资|规模|面积|数量|多大|多长|多高|总额|产值|收入|%")
 _WHEN = re.compile(r"什么时候|哪一年|哪年|何时|几月|哪一天|哪天|什么时间")
@@ -22,6 +23,11 @@ _ABOUT_REPORT = re.compile(r"谁作|谁做|谁讲|由谁|谁代表|报告人|作
 # procedures; such questions are sent to the service hotline instead of being answered with a near miss.
 _PROCEDURE = re.compile(r"(?:怎么|怎样|如何|在哪里?|去哪里?|到哪里?)[^，。？?]{0,4}?(?:办理|办|申请|补办|提取|缴纳|交|查询|预约|领取|报名|注册|开具|挂号)|"
                         r"办理流程|办事流程|需要(?:哪些|什么)材料|(?:电话|热线)是多少|天气")
+# Words that ask for a plan's figure rather than what was achieved (target role); from how reports write
+# their plan parts (预期目标、力争、计划、安排) and how people ask about them (打算、要).
+TARGET_ASKED = re.compile(r"目标|预期|计划|力争|打算|安排|争取|要求|任务|部署|准备|将要|(?<![主重需只紧必想])要(?=[\u4e00-\u9fff])")
+# Words that ask what was achieved: the past (去年、过去一年) and results (完成了、成效、成绩).
+ACHIEVED_ASKED = re.compile(r"去年|上一年|上年|过去一年|完成了|实现了|达到了|取得了|增长了|成效|成绩|成果|结果")
 PROMISED = re.compile(r"承诺|许诺|答应|说要|说过要|说好|讲要|表示要")
 DONE_ASKED = re.compile(r"了吗|了没有?|完成情况|兑现|落实情况|进展如何|做到了|达成|实现了吗")
 PLANNED = re.compile(r"计划|目标|打算|要")
@@ -41,6 +47,7 @@ class Intent:
     asks_procedure: bool  # how to get a service done: no report says, the hotline does
     about_promise: bool  # what was promised (承诺/说要), or whether a plan was done: the ledger answers
     asks_status: bool  # "…了吗" about a plan: the ledger says how it went
+    role_asked: str = UNKNOWN  # index.time_role.ACHIEVED or TARGET when the words say which is wanted
 
 
 def classify(typed: str, focus: str, search: str) -> Intent:
@@ -49,6 +56,7 @@ def classify(typed: str, focus: str, search: str) -> Intent:
     own, resolved, asked = normalize(typed), normalize(search), normalize(focus)  # Traditional input too
     promised = bool(PROMISED.search(own))
     asks_status = bool(DONE_ASKED.search(own)) and bool(PLANNED.search(own) or promised)
+    target, achieved = bool(TARGET_ASKED.search(own)), bool(ACHIEVED_ASKED.search(own))
     return Intent(
         wants_number=bool(_QUANTITY.search(asked)),
         wants_time=bool(_WHEN.search(asked)),
@@ -58,6 +66,7 @@ def classify(typed: str, focus: str, search: str) -> Intent:
         asks_procedure=bool(_PROCEDURE.search(own)),
         about_promise=promised or asks_status,
         asks_status=asks_status,
+        role_asked=TARGET if target and not achieved else ACHIEVED if achieved and not target else UNKNOWN,
     )
 
 

@@ -16,15 +16,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.intent import TARGET_ASKED
 from assistant.answer.question import resolve_time_words
 from index.identity import Identity
 from index.places import NATIONAL, gazetteer
 from index.records import Report
 from index.textnorm import YEAR, normalize
 
-# Words that ask for a plan's figure rather than what was achieved (target role); from how reports write
-# their plan parts (预期目标、力争、计划、安排) and how people ask about them (打算、要).
-_TARGET = re.compile(r"目标|预期|计划|力争|打算|安排|争取|要求|任务|部署|准备|将要|(?<![主重需只紧必想])要(?=[\u4e00-\u9fff])")
 # "2013年的政府工作报告" asks about the report given that year, not the year it reviews.
 _REPORT_OF_YEAR = r"{year}年(?:的|度)?(?:[\u4e00-\u9fff]{{0,6}})?(?:政府)?工作报告"
 # A named division refused as "not indexed" must be named unambiguously: its full name, or the
@@ -159,6 +157,6 @@ def _for_year(text: str, year: int, reports: Sequence[Report]) -> tuple[list[Rep
     report itself), or the one that reviews it (achieved figures) — and the other role's, to fall back on."""
     of_year = [r for r in reports if r.identity.year == year]
     reviewing = [r for r in reports if year in r.identity.reviewed_years]
-    wants_plan = bool(re.search(_REPORT_OF_YEAR.format(year=year), text) or _TARGET.search(text))
+    wants_plan = bool(re.search(_REPORT_OF_YEAR.format(year=year), text) or TARGET_ASKED.search(text))
     first, second = (of_year, reviewing) if wants_plan else (reviewing, of_year)
     return (first, second) if first else (second, []) if second else None

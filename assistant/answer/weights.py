@@ -29,6 +29,8 @@ class SentenceFeatures:
     number_asked: float  # 1 when a figure is asked and the sentence has a number
     year_named: float  # years asked that the sentence names
     year_other: float  # years asked that the sentence contradicts (names another, or sits in another's section)
+    role_other: float  # 1 when the question asks achieved (or target), the sentence states the other, no year contradicts
+    enumerates: float  # 1 when a list is asked and the sentence lists items (甲、乙、丙)
 
     def vector(self) -> tuple[float, ...]:
         return astuple(self)
@@ -48,6 +50,8 @@ class AnswerWeights:
     number_asked: float = 0.1
     year_named: float = 0.1
     year_other: float = -0.15
+    role_other: float = 0.0  # not used before fitting
+    enumerates: float = 0.0
     # Runners-up within this share of the best sentence's score are quoted beside it (a list question
     # gathers more of them).
     runner_up_ratio: float = 0.85

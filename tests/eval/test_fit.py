@@ -13,7 +13,7 @@ from eval.fit import COVERAGE_GRID, Observed, fit_sentence_weights, fit_threshol
 
 
 def _features(coverage=0.0, rank=0.0, number=0.0):
-    return SentenceFeatures(coverage, coverage, coverage, rank, number, 0.0, 0.0)
+    return SentenceFeatures(coverage, coverage, coverage, rank, number, 0.0, 0.0, 0.0, 0.0)
 
 
 def test_the_fit_weights_what_separates_answering_sentences():
@@ -70,3 +70,5 @@ def test_the_shipped_weights_are_fitted_and_score_coverage_up():
     shipped = fitted()
     assert shipped.source.startswith("fitted by eval/fit.py")
     assert shipped.score(_features(coverage=1.0)) > shipped.score(_features(coverage=0.0))
+    # Fitted on many reports, a sentence of the other time role (a target asked, a result given) counts against.
+    assert shipped.role_other < 0

@@ -3,6 +3,7 @@
 import pytest
 
 from index.errors import EmptyReport, ReportError, UndecodableText
+from index.textnorm import split_sentences
 from tests.fakes import FakeEmbedder
 
 
@@ -156,3 +157,17 @@ def test_report_list_follows_changes_made_by_another_process(fake_assistant, sam
     assert [r.doc_id for r in other.reports()] == [r.doc_id for r in fake_assistant.reports()]
     fake_assistant.delete(fake_assistant.reports()[0].doc_id)
     assert other.reports() == []
+
+
+def test_sentence_time_roles_are_stored_at_ingest_and_reach_the_hits(fake_assistant, sample_report):
+    fake_assistant.ingest([sample_report])
+    report = fake_assistant.catalog.report(fake_assistant.catalog.reports()[0].doc_id)
+    stored = fake_assistant.catalog.paragraph_roles()
+    # One character per sentence of every paragraph; the sample reviews 2022 and plans 2023: both roles occur.
+    assert all(len(stored.get((p.doc_id, p.number), "")) == len(split_sentences(p.text)) for p in report.paragraphs)
+    assert set("".join(stored.values())) >= {"a", "t"}
+    hits = fake_assistant.index.search("2022年地区生产总值是多少", mode="lexical")
+    assert hits and all(h.paragraph_roles == stored.get((h.chunk.doc_id, h.chunk.paragraph), "") for h in hits)
+    assert all(len(h.paragraph_roles) == len(split_sentences(h.paragraph_text)) for h in hits if h.paragraph_roles)
+    fake_assistant.delete(report.doc_id)
+    assert fake_assistant.catalog.paragraph_roles() == {}

@@ -50,7 +50,7 @@ class FakeCatalog:
         self.reads += 1
         keys = {(c.doc_id, c.paragraph) for c in self.chunks}
         paragraphs = {key: text for key, text in _paragraph_texts().items() if key in keys}
-        return self.gen, list(self.chunks), paragraphs, [], {}
+        return self.gen, list(self.chunks), paragraphs, {}, [], {}
 
 
 class FakeVectors:

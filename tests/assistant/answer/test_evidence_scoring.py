@@ -6,10 +6,12 @@ from assistant.answer.evidence import (
     MIN_SENTENCE_CHARS,
     TOP_PARAGRAPHS,
     Evidence,
+    is_lead,
     score_sentences,
     select,
 )
 from assistant.answer.question import prepare
+from assistant.answer.weights import AnswerWeights
 from index.lexical import LexicalIndex
 from index.records import Chunk, Hit
 from index.textnorm import normalize
@@ -156,3 +158,29 @@ def test_score_then_select_end_to_end(lexical):
     assert "全年新建停车位共计50只。" in [e.sentence for e in chosen]
     assert "持续推进美丽乡村建设，改善人居环境。" not in [e.sentence for e in chosen]
     assert [e.position for e in chosen] == sorted(e.position for e in chosen)
+
+
+def test_a_chosen_lead_brings_the_sentence_that_says_what_is_done():
+    paragraph = ("实施城建六大攻坚行动。实施提升轨道交通分担率攻坚行动。建成6号线东站段、4号线西延伸段，提高市民出行便利度。"
+                 "实施排水管网建设改造攻坚行动。")
+    question = _question("提升轨道交通分担率攻坚行动要做什么？")
+    chosen = select(score_sentences(question, [_hit(paragraph)], LexicalIndex([normalize(paragraph)],
+                                                                             shared_jieba_tokenizer())), question)
+    sentences = [e.sentence for e in chosen]
+    assert "实施提升轨道交通分担率攻坚行动。" in sentences
+    assert "建成6号线东站段、4号线西延伸段，提高市民出行便利度。" in sentences
+    # A sentence with content is no lead: nothing is added after it.
+    assert not is_lead("建成6号线东站段、4号线西延伸段，提高市民出行便利度。")
+
+
+def test_a_sentence_of_the_role_asked_outranks_its_twin_of_the_other_role():
+    # The same words twice, once as the year's result and once as the plan's goal; no year is asked, so
+    # only the time role stored at ingest tells them apart.
+    result, goal = "城镇新增就业75万人。", "城镇新增就业68万人。"
+    hits = [Hit(Chunk("c1", "doc", 1, ("正文",), result, normalize(result)), 1.0, result, "a"),
+            Hit(Chunk("c2", "doc", 2, ("正文",), goal, normalize(goal)), 1.0, goal, "t")]
+    vocabulary = LexicalIndex([normalize(result), normalize(goal)], shared_jieba_tokenizer())
+    weights = AnswerWeights(rank=0.0, role_other=-0.1)
+    for question, expected in (("城镇新增就业的目标是多少？", goal), ("城镇新增就业完成了多少？", result)):
+        scored = score_sentences(_question(question), hits, vocabulary, weights)
+        assert scored[0].sentence == expected

@@ -5,6 +5,7 @@ import pytest
 from assistant.answer.intent import classify, is_followup
 from assistant.answer.question import prepare, resolve_time_words, validate
 from assistant.errors import InvalidQuestion
+from index.time_role import ACHIEVED, TARGET, UNKNOWN
 
 MAX = 50
 GDP_2022 = [{"role": "user", "content": "2022年地区生产总值是多少？"}, {"role": "assistant", "content": "58亿元[1]。"}]
@@ -145,7 +146,19 @@ def test_intent_flags(text, flag):
 
 def test_a_plain_fact_question_raises_no_other_flag():
     intent = _intent("坎墩街道新建了停车位吗？")
-    assert not any(vars(intent).values())
+    assert not any(value for name, value in vars(intent).items() if name != "role_asked")
+    assert intent.role_asked == UNKNOWN
+
+
+@pytest.mark.parametrize("text, role", [
+    ("安徽省2025年城镇新增就业目标是多少？", TARGET),
+    ("今年打算改造多少户城中村？", TARGET),
+    ("去年粮食产量是多少？", ACHIEVED),
+    ("2024年旅游业取得了什么成效？", ACHIEVED),
+    ("安徽2024年粮食产量是多少？", UNKNOWN),  # the year alone: year features decide, not the role
+])
+def test_the_role_asked_comes_from_the_words(text, role):
+    assert _intent(text).role_asked == role
 
 
 def test_a_planned_figure_is_not_a_promise():

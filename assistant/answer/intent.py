@@ -13,7 +13,7 @@ from index.time_role import ACHIEVED, TARGET, UNKNOWN
 
 _QUANTITY = re.compile(r"多少|几[个家项条户所次年亩米]?|比例|百分|增长|增速|金额|投资|规模|面积|数量|多大|多长|多高|总额|产值|收入|%")
 _WHEN = re.compile(r"什么时候|哪一年|哪年|何时|几月|哪一天|哪天|什么时间")
-_LIST = re.compile(r"哪些|哪几|有什么|有哪|包括|分别|各是|几个方面|几方面")
+_LIST = re.compile(r"哪些|哪几|哪(?:[两二三四五六七八九十]|\d{1,2})[个件项大条类段方]|有什么|有哪|包括|分别|各是|几个方面|几方面")
 _OUTLINE_ASK = re.compile(r"哪几个方面|几个方面|哪些方面|哪.个方面|哪几部分|几部分|几大部分|哪.大部分|分为哪|分成哪|结构|框架|目录|提纲")
 _DOCUMENT_WORDS = re.compile(r"报告|文件|回顾|目标任务|总结|规划|部分")
 # Who gave the report, when, at which meeting: answered from the report's identity (index.identity).

@@ -28,7 +28,7 @@ from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.ledger.chat import answer_from_ledger
 from assistant.records import Answer, Citation
 from index.identity import KINDS
-from index.records import Chunk, Hit, Report
+from index.records import Chunk, Hit, Paragraph, Report
 from index.retrieval import Snapshot
 from index.textnorm import in_script_of, normalize
 
@@ -211,16 +211,40 @@ class AnswerPipeline:
                                started, generated.notice)
             except LLMUnavailable as exc:
                 notice = f"{exc} 已改用摘录式回答。"
-        chosen, heading_hits = found.chosen, []
-        announcing = [e for e in chosen if outline.announces_list(e.sentence)]
+        chosen, heading_hits = self._with_items(prepared, found)
+        text, citations = compose(question, chosen, [*found.hits, *heading_hits], found.titles)
+        return _answer(question, True, text, citations, found.ranked, started, notice)
+
+
+    def _with_items(self, prepared: Question, found: Found) -> tuple[list[evidence.Evidence], list[Hit]]:
+        """The chosen sentences, completed by the items a list-announcing one of them introduces, cited."""
+        announcing = [e for e in found.chosen if outline.announces_list(e.sentence)]
         if announcing:  # "重点抓好以下五方面工作：" — its items are the headings that follow
             hit = found.hits[announcing[0].hit_rank]
             items = outline.announced_items(self.reports.report(hit.chunk.doc_id), hit.chunk.paragraph)
             if items:
                 heading_hits, headings = outline.as_evidence(items, len(found.hits))
-                chosen = announcing + headings
-        text, citations = compose(question, chosen, [*found.hits, *heading_hits], found.titles)
-        return _answer(question, True, text, citations, found.ranked, started, notice)
+                return announcing + headings, heading_hits
+        if prepared.intent.wants_list:  # "继续办好10件实事。" — its items are numbered after it
+            for i, counting in enumerate(found.chosen):
+                count = outline.announced_count(counting.sentence, prepared.focus)
+                hit = found.hits[counting.hit_rank]
+                report = self.reports.report(hit.chunk.doc_id) if count else None
+                numbered = outline.numbered_after(report, hit.chunk.paragraph, counting.position, count) if report else []
+                if numbered:
+                    return self._items_after(found, i, numbered)
+        return list(found.chosen), []
+
+    @staticmethod
+    def _items_after(found: Found, i: int, numbered: Sequence[tuple[Paragraph, str]]) -> tuple[list[evidence.Evidence], list[Hit]]:
+        """The chosen sentences with the items after the i-th; items of its own paragraph keep its citation."""
+        counting = found.chosen[i]
+        source = found.hits[counting.hit_rank].chunk
+        own = [evidence.Evidence(counting.hit_rank, counting.position, quote, 0.0, 1.0, False, None)
+               for p, quote in numbered if (p.doc_id, p.number) == (source.doc_id, source.paragraph)]
+        others = [(p, quote) for p, quote in numbered if (p.doc_id, p.number) != (source.doc_id, source.paragraph)]
+        item_hits, items = outline.as_evidence([p for p, _ in others], len(found.hits), [q for _, q in others])
+        return [*found.chosen[: i + 1], *own, *items, *found.chosen[i + 1 :]], item_hits
 
 
 def _reranked(hits: list[Hit], scored: Sequence[evidence.Evidence], chosen: Sequence[evidence.Evidence]) -> list[Hit]:

@@ -33,8 +33,12 @@ _DECLARED_CODECS = {  # codecs.lookup() names → our decoders
 }
 _ALWAYS_NOISE = ("script", "style", "noscript", "template", "iframe", "nav", "aside", "select", "button")
 _PAGE_CHROME = {"header", "footer", "form"}
+# Class/id words of page chrome. info, date, print, tool: the line under an article's title (date, source,
+# 字号：大 中 小) and the 打印/关闭窗口 links below it (www.gov.cn's pages-date, pages_print; TRS and Hanweb
+# templates' article-info, tools); whole words only, as "information" or "infoContent" may hold the article.
 _NOISE_ATTR = re.compile(
-    r"nav|menu|footer|breadcrumb|crumb|share|sidebar|copyright|toolbar|pagination|position|location", re.I
+    r"nav|menu|footer|breadcrumb|crumb|share|sidebar|copyright|toolbar|pagination|position|location|"
+    r"(?<![a-z])(?:info|date|print|tools?)(?![a-z])", re.I
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTENT_ATTR = re.compile(r"content|article|zoom|trs_editor|main|detail", re.I)

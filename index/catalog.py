@@ -178,17 +178,12 @@ class Catalog:
         ).fetchone()
         if row is None:
             return None
-        rows = self._connect().execute(
-            "SELECT doc_id, number, section, text, kind FROM paragraphs WHERE doc_id = ? ORDER BY number", (doc_id,)
-        ).fetchall()
-        paragraphs = tuple(Paragraph(d, n, tuple(json.loads(s)), t, k) for d, n, s, t, k in rows)
-        return _report(row, paragraphs)
+        rows = self._connect().execute(_PARAGRAPHS + " WHERE p.doc_id = ? ORDER BY p.number", (doc_id,)).fetchall()
+        return _report(row, tuple(map(_paragraph, rows)))
 
     def paragraph(self, doc_id: str, number: int) -> Paragraph | None:
-        row = self._connect().execute(
-            "SELECT doc_id, number, section, text, kind FROM paragraphs WHERE doc_id = ? AND number = ?", (doc_id, number)
-        ).fetchone()
-        return Paragraph(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4]) if row else None
+        row = self._connect().execute(_PARAGRAPHS + " WHERE p.doc_id = ? AND p.number = ?", (doc_id, number)).fetchone()
+        return _paragraph(row) if row else None
 
     def chunks(self, doc_id: str | None = None) -> list[Chunk]:
         query = "SELECT chunk_id, doc_id, paragraph, section, text, search_text, year FROM chunks"
@@ -204,6 +199,17 @@ class Catalog:
 
     def terms(self) -> list[str]:
         return [row[0] for row in self._connect().execute("SELECT DISTINCT term FROM lexicon")]
+
+
+# A paragraph as stored, with its sentences' time roles ("" in catalogs from before they were computed):
+# a report read back is the report that was stored, also when it is passed on to Chroma (index.sync).
+_PARAGRAPHS = ("SELECT p.doc_id, p.number, p.section, p.text, p.kind, COALESCE(r.roles, '') FROM paragraphs p "
+               "LEFT JOIN paragraph_roles r ON r.doc_id = p.doc_id AND r.number = p.number")
+
+
+def _paragraph(row: tuple) -> Paragraph:
+    doc_id, number, section, text, kind, roles = row
+    return Paragraph(doc_id, number, tuple(json.loads(section)), text, kind, roles)
 
 
 def _report(row: tuple, paragraphs: tuple[Paragraph, ...] = ()) -> Report:

@@ -166,6 +166,10 @@ def test_sentence_time_roles_are_stored_at_ingest_and_reach_the_hits(fake_assist
     # One character per sentence of every paragraph; the sample reviews 2022 and plans 2023: both roles occur.
     assert all(len(stored.get((p.doc_id, p.number), "")) == len(split_sentences(p.text)) for p in report.paragraphs)
     assert set("".join(stored.values())) >= {"a", "t"}
+    # A report read back carries them (it is what a replica is given through Chroma).
+    assert all(p.roles == stored.get((p.doc_id, p.number), "") for p in report.paragraphs)
+    first = report.paragraphs[1]
+    assert fake_assistant.catalog.paragraph(first.doc_id, first.number) == first and first.roles
     hits = fake_assistant.index.search("2022年地区生产总值是多少", mode="lexical")
     assert hits and all(h.paragraph_roles == stored.get((h.chunk.doc_id, h.chunk.paragraph), "") for h in hits)
     assert all(len(h.paragraph_roles) == len(split_sentences(h.paragraph_text)) for h in hits if h.paragraph_roles)

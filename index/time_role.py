@@ -26,34 +26,43 @@ def section_year(section: Sequence[str]) -> int | None:
     return None
 
 
-def _part_role(section: Sequence[str], markers: dict[str, tuple[str, ...]]) -> str:
-    """The role the part heading states in words (一、过去一年工作回顾 / 二、今年主要任务), "" when it does not."""
-    heading = normalize(section[0]) if section else ""
-    review = any(word in heading for word in markers["review_part"])
-    plan = any(word in heading for word in markers["plan_part"])
-    return ACHIEVED if review and not plan else TARGET if plan and not review else ""
+def either(target: bool, achieved: bool) -> str:
+    """The role signs point to: one of them alone decides, both or neither leave it UNKNOWN."""
+    return TARGET if target and not achieved else ACHIEVED if achieved and not target else UNKNOWN
 
 
-def sentence_role(sentence: str, section: Sequence[str], reviewed: Sequence[int], planned: Sequence[int]) -> str:
+def _marked(text: str, target_words: str, achieved_words: str) -> str:
+    markers = table("time_roles.tsv")
+    return either(any(w in text for w in markers[target_words]), any(w in text for w in markers[achieved_words]))
+
+
+def _section_role(section: Sequence[str], reviewed: Sequence[int], planned: Sequence[int]) -> str:
+    """What the section says for all its sentences: its year's role, else its part heading's words
+    (一、过去一年工作回顾 / 二、今年主要任务)."""
     year = section_year(section)
+    if year in reviewed:
+        return ACHIEVED
+    if year in planned:
+        return TARGET
+    return _marked(normalize(section[0]), "plan_part", "review_part") if section else UNKNOWN
+
+
+def _role(sentence: str, section_role: str, reviewed: Sequence[int], planned: Sequence[int]) -> str:
     norm = normalize(sentence)
     named = {int(y) for y in YEAR.findall(norm)}
     if named and named <= set(reviewed):
         return ACHIEVED
     if named and named <= set(planned):
         return TARGET
-    if year in reviewed:
-        return ACHIEVED
-    if year in planned:
-        return TARGET
-    markers = table("time_roles.tsv")
-    if part := _part_role(section, markers):
-        return part
-    target = any(word in norm for word in markers["target"])
-    achieved = any(word in norm for word in markers["achieved"])
-    return TARGET if target and not achieved else ACHIEVED if achieved and not target else UNKNOWN
+    return section_role if section_role != UNKNOWN else _marked(norm, "target", "achieved")
+
+
+def sentence_role(sentence: str, section: Sequence[str], reviewed: Sequence[int], planned: Sequence[int]) -> str:
+    return _role(sentence, _section_role(section, reviewed, planned), reviewed, planned)
 
 
 def paragraph_roles(text: str, section: Sequence[str], reviewed: Sequence[int], planned: Sequence[int]) -> str:
-    """The roles of the paragraph's sentences (index.textnorm.split_sentences), one character each."""
-    return "".join(sentence_role(s, section, reviewed, planned) for s in split_sentences(text))
+    """The roles of the paragraph's sentences (index.textnorm.split_sentences), one character each; the
+    section's part of the decision is made once for them all."""
+    section_role = _section_role(section, reviewed, planned)
+    return "".join(_role(s, section_role, reviewed, planned) for s in split_sentences(text))

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from index.textnorm import normalize
-from index.time_role import ACHIEVED, TARGET, UNKNOWN
+from index.time_role import UNKNOWN, either
 
 _QUANTITY = re.compile(r"多少|几[个家项条户所次年亩米]?|比例|百分|增长|增速|金额|投资|规模|面积|数量|多大|多长|多高|总额|产值|收入|%")
 _WHEN = re.compile(r"什么时候|哪一年|哪年|何时|几月|哪一天|哪天|什么时间")
@@ -56,7 +56,6 @@ def classify(typed: str, focus: str, search: str) -> Intent:
     own, resolved, asked = normalize(typed), normalize(search), normalize(focus)  # Traditional input too
     promised = bool(PROMISED.search(own))
     asks_status = bool(DONE_ASKED.search(own)) and bool(PLANNED.search(own) or promised)
-    target, achieved = bool(TARGET_ASKED.search(own)), bool(ACHIEVED_ASKED.search(own))
     return Intent(
         wants_number=bool(_QUANTITY.search(asked)),
         wants_time=bool(_WHEN.search(asked)),
@@ -66,7 +65,7 @@ def classify(typed: str, focus: str, search: str) -> Intent:
         asks_procedure=bool(_PROCEDURE.search(own)),
         about_promise=promised or asks_status,
         asks_status=asks_status,
-        role_asked=TARGET if target and not achieved else ACHIEVED if achieved and not target else UNKNOWN,
+        role_asked=either(bool(TARGET_ASKED.search(own)), bool(ACHIEVED_ASKED.search(own))),
     )
 
 

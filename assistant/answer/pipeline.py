@@ -215,7 +215,6 @@ class AnswerPipeline:
         text, citations = compose(question, chosen, [*found.hits, *heading_hits], found.titles)
         return _answer(question, True, text, citations, found.ranked, started, notice)
 
-
     def _with_items(self, prepared: Question, found: Found) -> tuple[list[evidence.Evidence], list[Hit]]:
         """The chosen sentences, completed by the items a list-announcing one of them introduces, cited."""
         announcing = [e for e in found.chosen if outline.announces_list(e.sentence)]
@@ -240,10 +239,13 @@ class AnswerPipeline:
         """The chosen sentences with the items after the i-th; items of its own paragraph keep its citation."""
         counting = found.chosen[i]
         source = found.hits[counting.hit_rank].chunk
-        own = [evidence.Evidence(counting.hit_rank, counting.position, quote, 0.0, 1.0, False, None)
-               for p, quote in numbered if (p.doc_id, p.number) == (source.doc_id, source.paragraph)]
-        others = [(p, quote) for p, quote in numbered if (p.doc_id, p.number) != (source.doc_id, source.paragraph)]
-        item_hits, items = outline.as_evidence([p for p, _ in others], len(found.hits), [q for _, q in others])
+        own, later = [], []
+        for paragraph, quote in numbered:
+            if (paragraph.doc_id, paragraph.number) == (source.doc_id, source.paragraph):
+                own.append(evidence.Evidence(counting.hit_rank, counting.position, quote, 0.0, 1.0, False, None))
+            else:
+                later.append((paragraph, quote))
+        item_hits, items = outline.as_evidence([p for p, _ in later], len(found.hits), [q for _, q in later])
         return [*found.chosen[: i + 1], *own, *items, *found.chosen[i + 1 :]], item_hits
 
 

@@ -1,121 +1,21 @@
-"""The app in a real headless Chromium: `govqa serve` over a temp index of the sample report, driven by
-Playwright (Debian's /usr/bin/chromium, never a downloaded browser). Screenshots go to
-test-artifacts/browser/, one per step."""
+"""Residents' and staff's main paths in a real headless Chromium (fixtures in conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.feedback import FeedbackRow, FeedbackStore
-from assistant.settings import PROJECT_ROOT
+from tests.integration.browser.steps import PASSWORD, ask, last_reply, shot, wait_for_final_reply
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
-PASSWORD = "staff-测试-pw"
-PHONE = {"width": 412, "height": 915}
-STARTUP_TIMEOUT_S = 120
-STEP_TIMEOUT_MS = 30_000
 QUESTION = "2022年坎墩街道地区生产总值是多少？"
 FOLLOW_UP = "那工业总产值呢？"
 XSS = "<img src=x onerror=alert(1)>"
 SMALL_REPORT = "测试街道2024年工作总结和2025年工作计划\n一、2024年工作回顾\n2024年，测试街道新建口袋公园3个。\n" \
                "二、2025年工作计划\n2025年，计划新增公共停车位200个。\n"
-UPLOADS = "gradio-uploads"  # GRADIO_TEMP_DIR of the served app, under the index's parent
-
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing: run `make browser` as root (apt-get install chromium)",
-                allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e .[dev]")
-
-
-
-# --- the server and the browser --------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"govqa serve exited with {process.returncode}:\n{log.read_text('utf-8')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"govqa serve did not answer on {url} within {STARTUP_TIMEOUT_S} s")
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("browser") / "index"
-
-
-@pytest.fixture(scope="module")
-def app_url(index_dir: Path, tmp_path_factory) -> Iterator[str]:
-    """`govqa serve` as residents get it: it indexes the sample report (real m3e-small) on first start."""
-    port = _free_port()
-    env = {**os.environ, "GOVQA_INDEX_DIR": str(index_dir), "GOVQA_STAFF_PASSWORD": PASSWORD,
-           "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(index_dir.parent / UPLOADS)}
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    url = f"http://127.0.0.1:{port}/"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from assistant.cli import app; app()", "serve", "--host", "127.0.0.1",
-             "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_until_up(url, process, log)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory) -> Iterator:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-            headless=True, locale="zh-CN", viewport=PHONE,  # residents mostly ask from a phone
-        )
-        context.set_default_timeout(STEP_TIMEOUT_MS)
-        yield context
-        context.close()
-
-
-@pytest.fixture
-def page(browser, app_url: str):
-    """A fresh page is a fresh Gradio session: not logged in, empty chat."""
-    page = browser.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(app_url)
-    yield page
-    assert not dialogs, f"a script opened a dialog: {dialogs}"
-    page.close()
-
-
-def shot(page, step: str, full_page: bool = True) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=full_page)
+playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 # --- steps -----------------------------------------------------------------------------------------
@@ -129,23 +29,6 @@ WATCH_STREAM_JS = """() => {
     if (text && window.partials.at(-1) !== text.textContent) window.partials.push(text.textContent);
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
-
-
-def ask(page, question: str) -> None:
-    box = page.get_by_placeholder("输入问题，回车发送")
-    box.fill(question)
-    box.press("Enter")
-
-
-def last_reply(page):
-    return page.locator('[data-testid="bot"]').last
-
-
-def wait_for_final_reply(page):
-    """The last reply once streaming is over: answers and refusals end with sources, errors with ⚠️."""
-    reply = last_reply(page)
-    playwright_api.expect(reply.locator(".sources, .error")).to_have_count(1)
-    return reply
 
 
 def wait_for_row(store: FeedbackStore, question: str, timeout_s: float = 10) -> FeedbackRow:
@@ -202,7 +85,7 @@ def test_resident_asks_opens_source_follows_up_and_votes(page, index_dir: Path) 
 
 def test_refusal_shows_closest_paragraphs_and_coverage_and_script_switch(page) -> None:
     expect = playwright_api.expect
-    ask(page, "2024年的GDP是多少？")
+    ask(page, "坎墩街道2024年的GDP是多少？")
     reply = wait_for_final_reply(page)
     expect(reply.locator(".answer-text")).to_contain_text("报告中没有找到")
     expect(reply.locator(".sources")).to_contain_text("相关段落")
@@ -213,7 +96,7 @@ def test_refusal_shows_closest_paragraphs_and_coverage_and_script_switch(page) -
     shot(page, "06-refusal-in-traditional")
 
 
-def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, index_dir: Path) -> None:
+def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, server) -> None:
     expect = playwright_api.expect
     report = tmp_path / "ceshi-street-2024.txt"
     report.write_text(SMALL_REPORT, encoding="utf-8")
@@ -236,7 +119,7 @@ def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, index_
     page.get_by_role("button", name="确认导入").click()
     expect(page.get_by_text("已导入：")).to_be_visible()
     expect(page.locator(".report-list")).to_contain_text("ceshi-street-2024")
-    assert list((index_dir.parent / UPLOADS).rglob(report.name)) == []  # imported: the upload is deleted
+    assert server.uploaded(report.name) == []  # imported: the upload is deleted
     shot(page, "08-staff-report-listed")
 
     page.get_by_label("选择要删除的报告").click()

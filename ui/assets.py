@@ -1,40 +1,4 @@
-"""The app's CSS and the small scripts that make badges and source links work inside the chat.
-
-The chat's HTML is sanitised by Gradio (no inline handlers, no data- attributes), so links carry
-their target in href and one document-level listener, loaded by a hidden gr.HTML, acts on them.
-"""
-
-# Runs once when the hidden bridge component mounts; `props` and `trigger` are gr.HTML's.
-BRIDGE_JS = """
-document.addEventListener('click', (event) => {
-  const link = event.target.closest('a[href^="#src-"], a[href^="#p-"]');
-  if (!link) return;
-  event.preventDefault();
-  event.stopPropagation();
-  const target = decodeURIComponent(link.getAttribute('href').slice(1));
-  if (target.startsWith('src-')) {  // a badge: unfold its source below the answer
-    const source = document.getElementById(target);
-    if (source) { source.open = true; (source.querySelector('mark') || source).scrollIntoView({block: 'center'}); }
-    return;
-  }
-  props.value = target;  // a source link: the server opens the paragraph in the report viewer
-  trigger('change');
-}, true);
-"""
-
-# After the viewer re-renders, bring the opened paragraph into view (retries until it is in the DOM).
-SCROLL_JS = """
-(anchor) => {
-  let tries = 0;
-  const go = () => {
-    const element = document.getElementById(anchor);
-    if (element) element.scrollIntoView({block: 'center'});
-    else if (tries++ < 40) setTimeout(go, 50);
-  };
-  setTimeout(go, 50);
-  return [];
-}
-"""
+"""The app's CSS (its scripts are in ui/page_scripts.py)."""
 
 CSS = """
 .cite-badge { display: inline-block; min-width: 1.4em; padding: 0 .35em; margin: 0 .15em; border-radius: .7em;

@@ -7,30 +7,47 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.records import Paragraph, Report
-from ui.render import esc, paragraph_anchor, shown
+from index.textnorm import split_sentences
+from ui.render import ParagraphTarget, Script, esc, highlight, in_script, paragraph_anchor, shown
 
 HEADING_TAGS = ("h3", "h4", "h5")  # part, section, deeper
 
 
-def _paragraph(p: Paragraph, focus: int | None) -> str:
+def _marked(text: str, sentences: tuple[int, int] | None) -> str:
+    """The paragraph escaped, its cited sentences (first, last) in <mark>."""
+    if sentences is None:
+        return esc(text)
+    cited = split_sentences(text)[sentences[0]:sentences[1] + 1]
+    return highlight(text, "".join(cited)) if cited else esc(text)
+
+
+def _paragraph(p: Paragraph, focus: ParagraphTarget | None, script: Script) -> str:
     anchor = paragraph_anchor(p.doc_id, p.number)
-    classes = " ".join(["para", p.kind, "focus" if p.number == focus else ""]).strip()
+    focused = focus is not None and p.number == focus.paragraph
+    classes = " ".join(["para", p.kind, "focus" if focused else ""]).strip()
     number = f'<span class="pno" title="第{p.number}段">{p.number}</span>'
     tag = HEADING_TAGS[min(len(p.section), len(HEADING_TAGS)) - 1] if p.kind == "heading" else "p"
-    return f'<{tag} id="{esc(anchor)}" class="{classes}">{number}{esc(p.text)}</{tag}>'
+    text = in_script(p.text, script)
+    body = _marked(text, focus.sentences) if focused else esc(text)
+    return f'<{tag} id="{esc(anchor)}" class="{classes}">{number}{body}</{tag}>'
 
 
 def _years(report: Report) -> str:
     return "、".join(map(str, report.years)) or "未识别"
 
 
-def render_report(report: Report | None, focus: int | None = None) -> str:
-    """The whole report, paragraph by paragraph; `focus` marks the paragraph a source link opened."""
+BACK_TO_ANSWER = '<p class="viewer-back"><a class="back-to-answer" href="#back">‹ 返回答案</a></p>'
+
+
+def render_report(report: Report | None, focus: ParagraphTarget | None = None, script: Script = "auto") -> str:
+    """The whole report, paragraph by paragraph, in the chosen script; `focus` is the paragraph (and its cited
+    sentences) a source link opened, with a way back to the answer."""
     if report is None:
         return '<p class="empty">请选择一份报告。</p>'
-    body = "".join(_paragraph(p, focus) for p in report.paragraphs)
-    return (f'<article class="report-view"><h2>{esc(report.title)}</h2>'
-            f'<p class="report-meta">来源文件：{esc(report.source)} · 年份：{_years(report)} · '
+    body = "".join(_paragraph(p, focus, script) for p in report.paragraphs)
+    who = " · ".join(x for x in (report.identity.government, f"{report.identity.year}年" if report.identity.year else "") if x)
+    return (f'<article class="report-view">{BACK_TO_ANSWER if focus else ""}<h2>{esc(in_script(report.title, script))}</h2>'
+            f'<p class="report-meta">{esc(who) + " · " if who else ""}年份：{_years(report)} · '
             f"共 {len(report.paragraphs)} 段</p>{body}</article>")
 
 

@@ -19,6 +19,7 @@ from assistant.feedback import FeedbackStore
 from assistant.ratelimit import Lockout, RateLimiter
 from ui.app import Limits, build_app
 from ui.assets import CSS, HEAD
+from ui.page_scripts import CHAT_CSS, PAGE_HEAD
 from ui.call_results import UnreadResults, gradio_dropper
 from ui.clients import ClientAddresses
 from ui.connections import ConnectionLimits, GuardedHttpProtocol, OpenConnections
@@ -71,7 +72,7 @@ def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: Cl
                             samesite="strict", secure=request.url.scheme == "https")
         return response
 
-    gr.mount_gradio_app(app, blocks, path="/", show_error=False, enable_monitoring=False, css=CSS, head=HEAD,
+    gr.mount_gradio_app(app, blocks, path="/", show_error=False, enable_monitoring=False, css=CSS + CHAT_CSS, head=HEAD + PAGE_HEAD,
                         max_file_size=settings.max_report_bytes)
     results = UnreadResults(settings.max_unread_results, settings.unread_result_ttl_s, gradio_dropper(blocks))
     results.keep_expiring()

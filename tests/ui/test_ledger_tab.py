@@ -26,7 +26,7 @@ from ui.ledger_tab import (
     ALL, EMPTY, NO_FIGURES, NO_FIGURES_MATCH, NO_MATCH, Filters, LedgerTab, area_choices, csv_file, render_commitments,
     render_figures, select_commitments, select_figures, year_choices,
 )
-from ui.render import parse_paragraph_anchor
+from ui.render import ParagraphTarget, parse_paragraph_anchor
 
 XSS = "<img src=x onerror=alert(1)>"
 PLAN = ("二、2023年目標任務", "（一）城鎮建設")
@@ -111,7 +111,7 @@ def test_rows_show_year_target_badge_evidence_and_both_paragraph_links() -> None
     assert "回顾：90只，不低于目标90只" in html
     assert 'href="#p-kd-2023-32"' in html and ">承诺 第32段</a>" in html
     assert 'href="#p-kd-2024-7"' in html and ">回顾 第7段</a>" in html
-    assert parse_paragraph_anchor("p-kd-2024-7") == ("kd-2024", 7)  # what the viewer's bridge opens
+    assert parse_paragraph_anchor("p-kd-2024-7") == ParagraphTarget("kd-2024", 7)  # what the viewer's bridge opens
     assert 'title="《坎墩街道2023年目標任務》第32段"' in html
     for status, css in ((MET, "met"), (PARTLY, "partly"), (MISSED, "missed"), (UNMENTIONED, "unmentioned"),
                         (PENDING, "pending")):

@@ -23,8 +23,8 @@ from assistant.ratelimit import Lockout
 from ui.app import Limits, api_ask, build_app, open_paragraph, respond, save_comment, vote
 from ui.clients import ClientAddresses
 from ui.render import (
-    Turn, coverage_of, esc, indexed_line, parse_paragraph_anchor, paragraph_anchor, render_answer, render_chat,
-    render_text,
+    ParagraphTarget, Turn, coverage_of, esc, indexed_line, parse_paragraph_anchor, paragraph_anchor, render_answer,
+    render_chat, render_text, target_anchor,
 )
 from ui.reports import render_preview, render_report, report_choices
 from ui.staff import COOKIE, DENIED, StaffGate
@@ -157,12 +157,12 @@ def test_sources_show_place_highlight_and_viewer_link() -> None:
     assert 'id="src-2-1"' in html and "坎墩街道2022年工作报告" in html
     assert "第7段" in html and "一、2022年工作回顾 › （一）经济发展" in html
     assert f"<mark>{QUOTE}</mark>" in html
-    assert 'href="#p-kd-7"' in html and "在报告中查看" in html
+    assert 'href="#p-kd-7~0-0"' in html and "在报告中查看" in html  # the paragraph and its cited sentence
 
 
 def test_markers_become_badges_linked_to_their_sources() -> None:
     html = render_text("甲[1]，乙[2]，丙[3]。", turn=4, cited={1, 2})
-    assert '<a class="cite-badge" href="#src-4-1" title="来源 1">1</a>' in html
+    assert '<a class="cite-badge" href="#src-4-1" aria-label="来源 1">1</a>' in html
     assert 'href="#src-4-2"' in html
     assert "丙[3]" in html  # no source 3: the marker stays plain text
 
@@ -196,10 +196,11 @@ def test_quote_split_over_sentences_is_marked_piecewise() -> None:
     assert "<mark>第一句。</mark>中间句。<mark>第三句。</mark>" in html
 
 
-def test_script_switch_converts_the_answer_but_not_the_quote() -> None:
+def test_script_switch_converts_the_answer_its_sources_and_titles() -> None:
     html = render_answer(answered(), script="traditional")
     assert "全街道實現地區生產總值58億元" in html  # the answer's own words
-    assert f"<mark>{QUOTE}</mark>" in html  # the report's text as written
+    assert "<mark>2022年，全街道實現地區生產總值58億元，同比增長3.5%。</mark>" in html  # the quote, still marked
+    assert "坎墩街道2022年工作報告" in html and "第7段" in html
     assert "地区生产总值" in render_answer(Answer("q", True, "地區生產總值58億元[1]。", (citation(),)), script="simplified")
 
 
@@ -222,12 +223,14 @@ def test_coverage_lists_parts_and_their_sections_without_metadata() -> None:
 # --- report viewer and staff preview ---------------------------------------------------------------
 def test_paragraph_anchors_round_trip_with_dashes_in_doc_ids() -> None:
     assert paragraph_anchor("kandun-2022-plan", 5) == "p-kandun-2022-plan-5"
-    assert parse_paragraph_anchor("#p-kandun-2022-plan-5") == ("kandun-2022-plan", 5)
+    assert parse_paragraph_anchor("#p-kandun-2022-plan-5") == ParagraphTarget("kandun-2022-plan", 5)
+    target = ParagraphTarget("kandun-2022-plan", 5, (1, 2))
+    assert parse_paragraph_anchor(target_anchor(target)) == target
     assert parse_paragraph_anchor("src-1-2") is None and parse_paragraph_anchor("p-kd-x") is None
 
 
 def test_viewer_gives_every_paragraph_its_number_and_anchor() -> None:
-    html = render_report(REPORT, focus=4)
+    html = render_report(REPORT, focus=ParagraphTarget("kd", 4))
     for p in REPORT.paragraphs:
         assert f'id="p-kd-{p.number}"' in html
     assert '<h3 id="p-kd-2" class="para heading">' in html and '<h4 id="p-kd-3"' in html
@@ -310,7 +313,8 @@ def test_every_answer_is_recorded_and_votes_update_it(store: FeedbackStore) -> N
     assert (first.rating, second.rating, second.answered) == (0, 0, False)
     assert second.history[0]["content"] == "2022年GDP是多少？"
 
-    box, target, message = vote(store, turns, 3, False)  # 👎 on the second reply
+    box, target, message, turns = vote(store, turns, 3, False)  # 👎 on the second reply
+    assert [t.rating for t in turns] == [0, -1]  # kept with the turn: a re-render shows it
     assert box["visible"] and target == second.id and "补充说明" in message
     box, kept, text, message = save_comment(store, target, "长" * 1001)  # over GOVQA_MAX_COMMENT_CHARS
     assert box["visible"] and kept == target and "请精简到 1000 字以内" in message and store.rows()[1].comment == ""
@@ -318,7 +322,7 @@ def test_every_answer_is_recorded_and_votes_update_it(store: FeedbackStore) -> N
     assert (store.rows()[1].rating, store.rows()[1].comment) == (-1, "数字不对")
     vote(store, turns, 1, True)
     assert store.rows()[0].rating == 1
-    box, target, message = vote(store, turns, 1, "")  # the 👍 taken back
+    box, target, message, _ = vote(store, turns, 1, "")  # the 👍 taken back
     assert store.rows()[0].rating == 0 and target is None and "撤回" in message
 
 
@@ -328,14 +332,14 @@ def test_votes_and_comments_are_limited_per_client(store: FeedbackStore) -> None
     admit = limits.admission(limits.feedback, Request("198.51.100.9"))
     vote(store, turns, 1, True, admit)
     save_comment(store, turns[0].feedback_id, "好", admit)
-    box, _, message = vote(store, turns, 1, False, admit)
+    box, _, message, _ = vote(store, turns, 1, False, admit)
     assert not box["visible"] and "操作太频繁" in message or "太频繁" in message
     assert store.rows()[0].rating == 1  # the limited vote changed nothing
 
 
 def test_a_reply_without_an_answer_cannot_be_rated(store: FeedbackStore) -> None:
     _, turns = run(FakeAssistant(InvalidQuestion("问题太长")), "很长的问题", feedback=store)[-1]
-    box, target, message = vote(store, turns, 1, False)
+    box, target, message, _ = vote(store, turns, 1, False)
     assert not box["visible"] and target is None and "无法评价" in message and store.rows() == []
 
 

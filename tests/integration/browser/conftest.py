@@ -25,6 +25,8 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: run `make browser` as root (apt-get install chromium)",
                 allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e .[dev]")
+# Answers take well under a second alone; on a loaded 2-core CI machine far more than expect()'s 5 s default.
+playwright_api.expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +73,7 @@ def page(chromium, app_url: str, size: str):
     """A fresh context is a fresh Gradio session and browser storage: not logged in, empty chat."""
     context = chromium.new_context(viewport=SIZES[size], locale="zh-CN", accept_downloads=True)
     context.set_default_timeout(30_000)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])  # copy and share links are checked
     page = context.new_page()
     page.size = size  # shot() names screenshots by it
     dialogs: list[str] = []

@@ -2,16 +2,19 @@
 
 Read from the report's own title and header lines (the title line, the "——2025年1月20日在…人民代表大会
 第三次会议上" line, the speaker line, a 索引号-style metadata block), then from DOCX core properties or
-HTML <title> when the reader passes them, and from the file name only as a last resort.
+HTML <title> when the reader passes them, and from the file name only as a last resort. A title whose
+government the gazetteer does not list (测试街道2024年工作总结…) still names it: the name as printed, its level
+read from its ending (index/lexicon/government_suffixes.tsv), before any place the report's text mentions.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from index.lexicon import table
 from index.places import NATIONAL_GOVERNMENT, Place, gazetteer
 from index.textnorm import YEAR, clean, normalize, to_simplified
 
@@ -28,6 +31,18 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}〔\d{4}〕\d+号|[\u4e00-\u9fff]
 _NOT_NAME = frozenset("人民 政府 代表 大会 会议 报告 工作".split())
 _NAME_EDGES = re.compile(r"^[日年月]+|同志$")
 HEADER_LINES = 6  # the title, source, date and speaker lines sit at the very top
+_TITLE_CHARS = 40  # a title line is short; longer lines are the report's text
+# A first line that is not a title: a sentence or salutation (…。 各位代表：), a key-value line (来源：…),
+# a numbered heading or item, the "——2025年1月…" date line, an index number or date (no Chinese at all).
+_NOT_TITLE = re.compile(r"[。！？；：:!?;]$|^[^:：]{1,8}[:：].|^[\d一二三四五六七八九十]+[.、]|^[(（]|^[—-]|^[^\u4e00-\u9fff]*$")
+# 各级政府 by how their names end (index/lexicon/government_suffixes.tsv), longest ending first.
+_LEVEL_BY_SUFFIX = sorted(((suffix, level) for level, suffixes in table("government_suffixes.tsv").items()
+                           for suffix in suffixes), key=lambda pair: -len(pair[0]))
+_SUFFIXES = "|".join(suffix for suffix, _ in _LEVEL_BY_SUFFIX)
+# The government a title names first (测试街道2024年工作总结…, 2024年某某镇政府工作报告), for names the gazetteer lacks:
+# at least two characters before the ending, then the year, 工作, 政府 or nothing (so 全区2024年… names none).
+_PRINTED_GOVERNMENT = re.compile(
+    rf"^(?:(?:19|20)\d{{2}}年度?)?([\u4e00-\u9fff]{{2,12}}?(?:{_SUFFIXES}))(?:人民政府|政府|办事处)?(?=(?:19|20)\d{{2}}年|工作|政府|$)")
 
 
 @dataclass(frozen=True)
@@ -78,12 +93,12 @@ def read_identity(header: Sequence[str], metadata: Mapping[str, str], body: Sequ
                   years: tuple[int, ...], source: str, properties: Mapping[str, str] | None = None) -> Identity:
     """header: the lines before the first heading; body: the rest (its opening names the government when
     the header does not: "我代表海拉尔区人民政府"); properties: DOCX core properties or HTML <title>."""
-    lines = [unspace(to_simplified(clean(line))) for line in header[:HEADER_LINES] if line.strip()]
+    lines = _header_lines(header)
     opening = [to_simplified(clean(line)) for line in body[:3]]
-    extra = [to_simplified(clean(v)) for v in (properties or {}).values() if v and v.strip()]
-    title_line = _title_line([*lines, *extra])
+    extra = _property_texts((properties or {}).values())
+    title_line = _title_line(lines, extra)
     texts = [t for t in (title_line, *lines, metadata.get("发布机构", ""), *opening, *extra, source) if t]
-    place = _place(texts)
+    place = _place(texts, title_line)
     kind = next((k for t in (title_line, *lines, *extra) for k in KINDS if k in normalize(t)), "")
     if "总结" in title_line and "计划" in title_line:  # "2023年工作总结和2024年工作计划": both, years between
         kind = "工作总结与计划"
@@ -124,7 +139,7 @@ def corrected(identity: Identity, *, title: str | None = None, place: str | None
     """Staff corrections at ingest: the given fields replace what was read (a place is looked up)."""
     changes: dict = {}
     if place:
-        found = _place([place])
+        found = _place([place]) or _printed_place(place)
         changes.update(place=found.name if found else place, level=found.level if found else "",
                        parents=found.parents if found else (), aliases=_aliases(found) if found else ())
     if year:
@@ -142,18 +157,48 @@ def corrected(identity: Identity, *, title: str | None = None, place: str | None
     return fixed
 
 
-def _title_line(lines: Sequence[str]) -> str:
-    """The first short line that names a kind of report (政府工作报告, 工作总结…)."""
-    for line in lines:
+def _header_lines(header: Sequence[str]) -> list[str]:
+    return [unspace(to_simplified(clean(line))) for line in header[:HEADER_LINES] if line.strip()]
+
+
+def _property_texts(values: Iterable[str]) -> list[str]:
+    return [to_simplified(clean(v)) for v in values if v and v.strip()]
+
+
+def title_line(header: Sequence[str], properties: Iterable[str] = ()) -> str:
+    """The report's printed title as read_identity finds it (Simplified, half-width, unspaced)."""
+    return _title_line(_header_lines(header), _property_texts(properties))
+
+
+def _title_line(lines: Sequence[str], properties: Sequence[str]) -> str:
+    """The first short header line that names a kind of report (政府工作报告, 工作总结…); else the first line
+    when it is shaped as a title (a TXT's first line, a DOCX Heading 1: 测试街道2024年工作情况); else a
+    property (the DOCX core title) that names a kind."""
+    def names_kind(line: str) -> bool:
         norm = normalize(line)
-        if len(norm) <= 40 and any(k in norm for k in (*KINDS, "报告", "总结", "计划")) and not norm.startswith(("来源", "——", "--")):
-            return line.strip()
-    return ""
+        return (len(norm) <= _TITLE_CHARS and any(k in norm for k in (*KINDS, "报告", "总结", "计划"))
+                and not norm.startswith(("来源", "——", "--")))
+
+    if found := next((line for line in lines if names_kind(line)), ""):
+        return found.strip()
+    if lines and len(first := lines[0].strip()) <= _TITLE_CHARS and not _NOT_TITLE.search(first):
+        return first
+    return next((line.strip() for line in properties if names_kind(line)), "")
 
 
-def _place(texts: Sequence[str]) -> Place | None:
+def _printed_place(title: str) -> Place | None:
+    """The government a title names first when the gazetteer does not list it, its level read from its
+    ending (测试街道 → 乡镇街道); None when the title opens with no such name."""
+    if not (m := _PRINTED_GOVERNMENT.match(normalize(title))):
+        return None
+    name = m.group(1)
+    return Place(name, next(level for suffix, level in _LEVEL_BY_SUFFIX if name.endswith(suffix)))
+
+
+def _place(texts: Sequence[str], title: str = "") -> Place | None:
     """The issuing government: the first text that names a division decides; within it, the most specific
-    division whose enclosing divisions the texts also name (坎墩街道 of 慈溪市, not another 坎墩街道)."""
+    division whose enclosing divisions the texts also name (坎墩街道 of 慈溪市, not another 坎墩街道). A title
+    that names none the gazetteer knows still names its own (测试街道…): that decides before the other texts."""
     places = gazetteer()
     named = [[p for _, _, p in places.mentions(normalize(text))] for text in texts]
     everywhere = {p.name for found in named for p in found}
@@ -164,6 +209,8 @@ def _place(texts: Sequence[str]) -> Place | None:
         if found:
             return max(found, key=lambda p: (sum(parent in everywhere for parent in p.parents), len(p.parents),
                                              -len(places.lookup(p.name))))
+        if title and text == title and (printed := _printed_place(title)):
+            return printed
     return None
 
 
@@ -198,8 +245,8 @@ def _title(title_line: str, place: Place | None, kind: str, year: int | None) ->
     ("政府工作报告" alone → 2014年海拉尔区政府工作报告)."""
     norm = normalize(title_line)
     names_place = place is not None and any(n in norm for n in place.names)
-    if title_line and names_place and YEAR.search(norm):
-        return title_line
+    if title_line and names_place and (YEAR.search(norm) or not kind):  # 测试街道工作情况: no kind to compose with
+        return title_line if YEAR.search(norm) or not year else f"{year}年{title_line}"
     if kind in ("计划总结", "工作总结与计划", "工作总结和工作计划") and place and year:
         return f"{place.name}{year - 1}年工作总结和{year}年工作计划"
     parts = [f"{year}年" if year else "", place.name if place and place.level != "国家" else "国务院" if place else "",

@@ -1,7 +1,11 @@
 """Recognise the official structure of a Chinese government document.
 
 Parts 一、, sections （一）/(一) and —— lead-ins, items 一是 / 1. / （1）; a metadata header of short
-lines (索引号, 发布机构, 分类, dates) before the first part. Every paragraph gets its breadcrumb.
+lines (the title, 索引号, 发布机构, 分类, dates) before the salutation, the first part or the first long
+paragraph. Every paragraph gets its breadcrumb. A numbered line ("1." "（1）") is a heading when it is a
+short title with text under it, opens its item's section when it starts with a short title sentence
+(坎墩's "1.強化規劃落地,明確發展方向。…"), and is otherwise an item of a list in its parent's section
+("1. 完成老旧小区改造5个。", a 名词解释 entry); index/lexicon/numbered_items.tsv has the measure.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from collections.abc import Mapping, Sequence
 
 from index.errors import EmptyReport
 from index.records import Paragraph, Report
-from index.identity import HEADER_LINES, Identity, read_identity, unspace
-from index.textnorm import YEAR, clean, to_simplified
+from index.identity import HEADER_LINES, Identity, read_identity, title_line, unspace
+from index.lexicon import table
+from index.textnorm import YEAR, clean, split_sentences, to_simplified
 from index.time_role import paragraph_roles
 
 _CN_NUM = "一二三四五六七八九十百"
@@ -26,10 +31,16 @@ _HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"^\d{1,2}(?:\.|、|．)(?!\d)")),
     (4, re.compile(r"^\(\d{1,2}\)")),
 )
+_ARABIC_NUMBERED = re.compile(r"^\(?\d")  # "1." "(1)": numbered lines that may be headings or list items
+_ITEM_TITLE_CHARS = int(table("numbered_items.tsv")["title_chars"][0])
+_SENTENCE_END = re.compile(r"[。！？；!?;]$")
 # Part headings are short titles; a long line that starts with 一、 is body text.
 _MAX_PART_HEADING = 60
 _MAX_LABEL = 40
 _HEADER_MAX_LINE = 40
+# A sentence (现在，我代表…。) is the report's text, and so is the salutation just before it (各位代表：).
+_SENTENCE_LINE = re.compile(r"[。！？!?]$")
+_SALUTATION = re.compile(r"[:：]$")
 
 _INDEX_NUMBER = re.compile(r"^[0-9A-Za-z]{6,}/\d{4}-\d+$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -57,9 +68,25 @@ def heading_label(line: str, level: int) -> str:
     return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "…"
 
 
-def _metadata_label(value: str, dates_seen: int, identity: Identity, index_block: bool) -> str:
+def _numbered_role(line: str, level: int, before: str | None, after: str | None) -> str:
+    """What a numbered line ("1." "(1)", between the lines `before` and `after`) is: "heading" — a short title
+    with text under it, not one of a run of numbered lines; "titled" — an item opening with a short title
+    sentence, which labels its section; "item" — one of a list, in its parent's section."""
+    text = clean(line).strip()
+    sibling_above = before is not None and heading_level(before) == level
+    under = heading_level(after) if after is not None else level  # the end of the report: nothing under it
+    text_under = under is None or under > level
+    if len(text) <= _ITEM_TITLE_CHARS and not _SENTENCE_END.search(text) and text_under and not sibling_above:
+        return "heading"
+    sentences = split_sentences(text)
+    if len(sentences) > 1 and len(sentences[0]) <= _ITEM_TITLE_CHARS and ":" not in sentences[0]:
+        return "titled"
+    return "item"
+
+
+def _metadata_label(value: str, dates_seen: int, identity: Identity, index_block: bool, printed_title: str) -> str:
     simplified = to_simplified(clean(value))
-    if identity.title and unspace(simplified) == unspace(identity.title) or (
+    if unspace(simplified) in {unspace(identity.title), printed_title} - {""} or (
             identity.kind and unspace(simplified) == identity.kind and not index_block):  # a 索引号 block's 分类 line
         return "标题"
     if identity.meeting and identity.meeting in unspace(simplified) or "人民代表大会" in simplified:
@@ -85,13 +112,14 @@ def parse_metadata(header: Sequence[str], identity: Identity = Identity()) -> di
     metadata: dict[str, str] = {}
     dates_seen = 0
     index_block = any(_INDEX_NUMBER.match(to_simplified(clean(line.strip()))) for line in header)
+    printed_title = title_line(header) if identity.title and not index_block else ""  # there it is the 分类 line
     for line in header:
         line = line.strip()
         key_value = _KEY_VALUE.match(line)
         if key_value and not _DATE.match(clean(line)):
             key, value = to_simplified(key_value.group(1)), key_value.group(2).strip()
         else:
-            key, value = _metadata_label(line, dates_seen, identity, index_block), line
+            key, value = _metadata_label(line, dates_seen, identity, index_block, printed_title), line
         if key in ("成文日期", "发布日期"):
             dates_seen += 1
         if key in metadata:  # keep every value: a second unknown line must not overwrite the first
@@ -103,11 +131,15 @@ def parse_metadata(header: Sequence[str], identity: Identity = Identity()) -> di
 
 
 def _split_header(lines: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Leading short lines before the first part heading or first long paragraph are the header."""
-    for i, line in enumerate(lines):
-        if heading_level(line) is not None or len(line) > _HEADER_MAX_LINE:
-            return list(lines[:i]), list(lines[i:])
-    return [], list(lines)
+    """Leading short lines before the first heading, sentence or long paragraph are the header, but for the
+    salutation that closes it (各位代表：; a "索引号：" whose value follows on its own line stays)."""
+    end = next((i for i, line in enumerate(lines) if heading_level(line) is not None
+                or len(line) > _HEADER_MAX_LINE or _SENTENCE_LINE.search(clean(line))), None)
+    if end is None:
+        return [], list(lines)
+    while end and _SALUTATION.search(clean(lines[end - 1])):
+        end -= 1
+    return list(lines[:end]), list(lines[end:])
 
 
 def report_years(metadata: dict[str, str], part_headings: Sequence[str], body: Sequence[str]) -> tuple[int, ...]:
@@ -161,14 +193,18 @@ def parse_report(lines: Sequence[str], doc_id: str, source: str, properties: Map
                                     roles=paragraph_roles(meta_text, (), (), ())))
     stack: list[tuple[int, str]] = []  # open headings as (level, label)
     part_headings: list[str] = []
-    for line in body:
+    for i, line in enumerate(body):
         level = heading_level(line)
+        role = (_numbered_role(line, level, body[i - 1] if i else None, body[i + 1] if i + 1 < len(body) else None)
+                if level is not None and _ARABIC_NUMBERED.match(clean(line)) else "")
         if level is not None:
-            stack = [(lv, lb) for lv, lb in stack if lv < level] + [(level, heading_label(line, level))]
+            stack = [(lv, lb) for lv, lb in stack if lv < level]
+            if role != "item":  # a list item closes its siblings' sections and opens none
+                stack.append((level, heading_label(line, level)))
             if level == 1:
                 part_headings.append(line)
         # Part and section headings are breadcrumbs, not answers; items are content paragraphs.
-        kind = "heading" if level in (1, 2) and len(line) <= _MAX_LABEL * 3 else "body"
+        kind = "heading" if level in (1, 2) and len(line) <= _MAX_LABEL * 3 or role == "heading" else "body"
         section = tuple(label for _, label in stack) or ("正文",)
         roles = paragraph_roles(line, section, identity.reviewed_years, identity.planned_years)
         paragraphs.append(Paragraph(doc_id, len(paragraphs) + 1, section, line, kind=kind, roles=roles))

@@ -152,7 +152,10 @@ def test_report_years_come_from_the_date_line_when_nothing_else_names_a_year():
     assert report.title == report.identity.title == "2014年海拉尔区政府工作报告"
     assert report.identity.speaker == "杜联合"
     assert report.metadata["会议"].startswith("——2014年2月19日")
-    assert report.paragraphs[1].section == ("一、过去一年工作回顾",)  # the date line is no lead-in heading
+    # The date line is no lead-in heading; the salutation is the report's text, not file information.
+    assert [(p.text, p.section) for p in report.paragraphs[1:3]] == [
+        ("各位代表：", ("正文",)), ("一、过去一年工作回顾", ("一、过去一年工作回顾",))]
+    assert "各位代表：" not in report.metadata.values()
 
 
 # --- read_identity directly ------------------------------------------------------------------------
@@ -303,3 +306,70 @@ def test_docx_core_properties_name_a_report_whose_text_has_no_title(tmp_path) ->
     report = read_report(path, 10**7)
     assert report.title == "2024年海拉尔区政府工作报告"
     assert (report.identity.place, report.identity.year) == ("海拉尔区", 2024)
+
+
+# --- a government the gazetteer does not list (issue 15) ---------------------------------------------
+
+SMALL = ["测试街道2024年工作总结和2025年工作计划", "一、2024年工作回顾", "2024年，测试街道新建口袋公园3个。主要做了以下工作：",
+         "1. 完成老旧小区改造5个。", "2. 新增绿地2公顷。", "二、2025年工作计划", "2025年，计划新增公共停车位200个。"]
+
+
+def test_a_txt_first_line_is_the_title_and_names_the_government_the_gazetteer_lacks():
+    report = parse_report(SMALL, doc_id="small", source="small.txt")
+    # "新建口袋公园" in the text is not the district 新建区: the title's own 测试街道 decides.
+    assert (report.identity.place, report.identity.level) == ("测试街道", "乡镇街道")
+    assert report.title == report.identity.title == SMALL[0]
+    assert report.metadata == {"标题": SMALL[0]}  # the title, not "其他"
+
+
+@pytest.mark.parametrize(("title", "place", "level"), [
+    ("示例县人民政府2024年工作报告", "示例县", "区县"),
+    ("2024年示例自治区政府工作报告", "示例自治区", "省"),  # the longest ending decides: 自治区, not 区
+    ("示例州工作要点", "示例州", "市"),
+    ("测试街道办事处工作总结", "测试街道", "乡镇街道"),
+])
+def test_an_unlisted_government_is_read_from_the_title_with_the_level_its_ending_gives(title, place, level):
+    found = read_identity([title], {}, [], (2024,), "x.txt")
+    assert (found.place, found.level) == (place, level)
+
+
+def test_a_title_opening_with_a_word_like_quanqu_names_no_government():
+    # 全区 / 本市 are no names: the body's 海拉尔区 decides.
+    found = read_identity(["全区2024年工作总结"], {}, ["我代表海拉尔区人民政府向大会报告工作。"], (2024,), "x.txt")
+    assert found.place == "海拉尔区"
+
+
+def test_a_first_line_that_is_no_title_is_not_taken_for_one():
+    for first in ("各位代表：", "来源：某某日报", "——2024年1月5日在会议上", "11330282002970487/2023-00268"):
+        assert first not in read_identity([first], {}, [], (2024,), "x.txt").title
+
+
+def test_a_docx_heading_1_is_the_title_not_file_information_nor_the_chapters(tmp_path) -> None:
+    import docx
+
+    from index.ingest import read_report
+
+    document = docx.Document()
+    document.add_heading("测试街道工作情况", level=1)  # no year, no kind of report: only its place in the file says so
+    for line in ("一、主要工作", "新建口袋公园3个，完成老旧小区改造5个。", "二、下步打算", "计划新增公共停车位200个。"):
+        document.add_paragraph(line)
+    path = tmp_path / "heading.docx"
+    document.save(path)
+    report = read_report(path, 10**7)
+    assert report.title == report.identity.title == "测试街道工作情况"  # was "主要工作、下步打算"
+    assert (report.identity.place, report.identity.level) == ("测试街道", "乡镇街道")
+    assert report.metadata == {"标题": "测试街道工作情况"}
+    assert [p.section for p in report.paragraphs if p.kind == "heading"] == [("一、主要工作",), ("二、下步打算",)]
+
+
+def test_a_corrected_unlisted_place_takes_the_level_its_ending_gives():
+    fixed = corrected(identity("anhui-2025"), place="测试街道")
+    assert (fixed.place, fixed.level) == ("测试街道", "乡镇街道")
+
+
+def test_the_salutation_is_the_reports_text_not_file_information():
+    report = parsed("hailar-2015")
+    assert not any(v.strip().startswith("各位代表") for v in report.metadata.values())
+    salutation = next(p for p in report.paragraphs if p.text.strip() == "各位代表：")
+    assert (salutation.kind, salutation.section) == ("body", ("正文",))
+    assert set(parsed("jilin-2025").metadata) == {"标题", "来源", "会议", "报告人"}  # "现在，我代表…。" is text too

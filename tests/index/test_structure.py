@@ -82,3 +82,51 @@ def read_report_lines_from(report):
 def test_empty_report_is_refused():
     with pytest.raises(EmptyReport):
         parse_report(["  ", ""], doc_id="e", source="e.txt")
+
+
+# --- numbered lines: heading, titled item or list item (index/lexicon/numbered_items.tsv) ----------------
+
+def sections(lines):
+    report = parse_report(lines, doc_id="d", source="d.txt")
+    return {p.text: (p.kind, p.section) for p in report.paragraphs if p.kind != "metadata"}
+
+
+def test_numbered_sentences_under_a_paragraph_stay_body_in_their_parent_section():
+    found = sections(["一、2024年工作回顾", "主要做了以下工作：", "1. 完成老旧小区改造5个。", "2. 新增绿地2公顷。",
+                      "此外，街道还新建口袋公园3个。"])
+    part = ("一、2024年工作回顾",)
+    assert found["1. 完成老旧小区改造5个。"] == ("body", part)
+    assert found["2. 新增绿地2公顷。"] == ("body", part)
+    assert found["此外，街道还新建口袋公园3个。"] == ("body", part)  # no item's section stays open after the list
+
+
+def test_a_list_of_short_numbered_lines_without_full_stops_is_still_a_list():
+    found = sections(["一、2024年工作回顾", "主要做了以下工作：", "1.完成老旧小区改造5个", "2.新增绿地2公顷",
+                      "街道还新建口袋公园3个。"])
+    assert {found[line] for line in ("1.完成老旧小区改造5个", "2.新增绿地2公顷")} == {("body", ("一、2024年工作回顾",))}
+
+
+def test_a_short_numbered_title_with_text_under_it_is_a_heading_that_labels_its_text():
+    found = sections(["二、2025年工作计划", "1.推进产业升级", "全年新增规上企业10家。", "2.优化营商环境",
+                      "推行“一件事一次办”。"])
+    assert found["1.推进产业升级"] == ("heading", ("二、2025年工作计划", "1.推进产业升级"))
+    assert found["全年新增规上企业10家。"] == ("body", ("二、2025年工作计划", "1.推进产业升级"))
+    assert found["推行“一件事一次办”。"] == ("body", ("二、2025年工作计划", "2.优化营商环境"))
+
+
+def test_an_item_opening_with_a_title_sentence_labels_its_section_and_a_definition_does_not():
+    titled = "1.強化規劃落地,明確發展方向。圍繞慈溪城市發展主基調,搶抓機遇。"
+    found = sections(["（一）坚持规划引领", titled, "该项工作由街道规划办牵头。", "1.“两重”：国家重大战略实施和重点领域安全能力建设。",
+                      "2.“两新”：大规模设备更新和消费品以旧换新。"])
+    item = ("（一）坚持规划引领", "1.強化規劃落地,明確發展方向")
+    assert found[titled] == found["该项工作由街道规划办牵头。"] == ("body", item)  # an item may run on
+    # A 名词解释 entry (term, colon, definition) is one of a list: it closes the item above and opens nothing.
+    assert found["1.“两重”：国家重大战略实施和重点领域安全能力建设。"] == ("body", ("（一）坚持规划引领",))
+
+
+def test_the_salutation_closes_the_header_but_a_key_whose_value_follows_on_its_own_line_stays_in_it():
+    report = parse_report(["2024年海拉尔区政府工作报告", "索引号：", "11330282002970487/2024-00001", "各位代表：",
+                           "现在，我代表区人民政府向大会报告工作。", "一、2023年工作回顾", "全区经济平稳增长。"],
+                          doc_id="d", source="d.txt")
+    assert report.metadata["索引号"] == "11330282002970487/2024-00001"
+    assert [p.text for p in report.paragraphs if p.kind != "metadata"][:2] == ["各位代表：", "现在，我代表区人民政府向大会报告工作。"]

@@ -4,7 +4,9 @@ linked to its paragraph in the report viewer, and downloadable as CSV.
 
 Markup is built by pure functions here; every string from a report is escaped. Source links are plain
 `#p-<doc_id>-<n>` hrefs: the document-level listener in ui/assets.py opens them in the viewer tab.
-Rows and CSV columns come from assistant.cli.ledger, the same as `govqa commitments --format csv`.
+Rows and CSV columns come from assistant.ledger.rows, as `govqa commitments --format csv`'s do, without the
+report ids (residents see report titles). With the page's 简/繁 control every report text shown — and the
+CSV — is in the chosen script.
 """
 
 from __future__ import annotations
@@ -16,22 +18,31 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 import gradio as gr
 
-from assistant.ledger.rows import commitment_rows, figure_rows, to_csv
+from assistant.ledger.rows import (
+    RESIDENT_COMMITMENT_HEADERS,
+    RESIDENT_FIGURE_HEADERS,
+    commitment_rows,
+    figure_rows,
+    to_csv,
+)
 from assistant.ledger.store import Achievement, Commitment, Source
-from assistant.ledger.extract import PENDING
+from assistant.ledger.extract import PENDING, area_of
 from assistant.ledger.link import MET, MISSED, PARTLY, STATUSES, UNMENTIONED
 from index.textnorm import normalize
-from ui.render import esc, paragraph_anchor
+from ui.render import Script, esc, in_script, paragraph_anchor
 from ui.staff import PRIVATE
 
 log = logging.getLogger(__name__)
 
 ALL = "全部"
+Convert = Callable[[str], str]  # a report's text in the chosen script (ui.render.in_script)
+SAME: Convert = str  # the report's own script
 EMPTY = "暂无承诺记录。导入含“目标任务”部分的工作报告后，这里会列出其中的承诺及后续落实情况。"
 NO_MATCH = "没有符合筛选条件的承诺。"
 NO_FIGURES = "暂无成果数据。"
@@ -82,6 +93,8 @@ class LedgerSource(Protocol):
 
     def figures(self, metric: str | None = None) -> list[Achievement]: ...
 
+    def areas(self) -> list[str]: ...
+
     def titles(self) -> dict[str, str]: ...
 
 
@@ -114,12 +127,6 @@ class Filters:
 
 
 # --- choices ---------------------------------------------------------------------------------------
-def area_of(source: Source) -> str:
-    """A commitment's area: the section under the plan part (（一）…城市客厅), else the part itself."""
-    section = source.section
-    return section[1] if len(section) > 1 else section[0] if section else ""
-
-
 def area_key(label: str) -> str:
     """Areas match across scripts and punctuation widths (（一） = (一))."""
     return normalize(label)
@@ -130,12 +137,13 @@ def year_choices(commitments: Sequence[Commitment], figures: Sequence[Achievemen
     return [(ALL, ALL), *((f"{y}年", str(y)) for y in years)]
 
 
-def area_choices(commitments: Sequence[Commitment]) -> list[tuple[str, str]]:
-    areas: dict[str, str] = {}  # key → the first label seen, in the report's own script
-    for c in commitments:
-        if label := area_of(c.source):
-            areas.setdefault(area_key(label), label)
-    return [(ALL, ALL), *((label, key) for key, label in areas.items())]
+def area_choices(areas: Sequence[str], convert: Convert = SAME) -> list[tuple[str, str]]:
+    """Every area of the plan parts (Ledger.areas()), once across scripts and bracket widths."""
+    labels: dict[str, str] = {}  # key → the first label seen
+    for label in areas:
+        if label:
+            labels.setdefault(area_key(label), convert(label))
+    return [(ALL, ALL), *((label, key) for key, label in labels.items())]
 
 
 STATUS_CHOICES = [ALL, *STATUSES]
@@ -145,7 +153,7 @@ STATUS_CHOICES = [ALL, *STATUSES]
 def select_commitments(ledger: LedgerSource, filters: Filters) -> list[Commitment]:
     rows = ledger.commitments(year=filters.year_number, status=filters.status_value, text=filters.search)
     if key := filters.area_key:
-        rows = [c for c in rows if area_key(area_of(c.source)) == key]
+        rows = [c for c in rows if area_key(area_of(c.source.section)) == key]
     return rows
 
 
@@ -163,41 +171,44 @@ def _cell(label: str, body: str, css: str = "") -> str:
     return f'<td{attribute}><span class="cell-label">{esc(label)}</span>{body}</td>'
 
 
-def paragraph_link(source: Source, titles: dict[str, str], prefix: str = "") -> str:
-    """第N段, opening the paragraph in the report viewer; the report's title on hover."""
-    title = titles.get(source.doc_id, source.doc_id)
-    return (f'<a class="open-viewer" href="#{esc(paragraph_anchor(source.doc_id, source.paragraph))}" '
-            f'title="{esc(f"《{title}》第{source.paragraph}段")}">{esc(prefix)}第{source.paragraph}段</a>')
+def paragraph_link(source: Source, titles: dict[str, str], prefix: str = "", convert: Convert = SAME) -> str:
+    """第N段, opening the paragraph in the report viewer, and the report's title (never its id) below it."""
+    title = convert(titles.get(source.doc_id, ""))
+    named = f"《{title}》" if title else ""
+    link = (f'<a class="open-viewer" href="#{esc(paragraph_anchor(source.doc_id, source.paragraph))}" '
+            f'title="{esc(f"{named}第{source.paragraph}段")}">{esc(prefix)}第{source.paragraph}段</a>')
+    return link + (f'<div class="area">{esc(named)}</div>' if named else "")
 
 
 def status_badge(status: str) -> str:
     return f'<span class="status status-{STATUS_CLASSES.get(status, "unmentioned")}">{esc(status)}</span>'
 
 
-def _commitment_row(c: Commitment, titles: dict[str, str]) -> str:
-    text = f"<div>{esc(c.summary)}</div>"
+def _commitment_row(c: Commitment, titles: dict[str, str], convert: Convert = SAME) -> str:
+    text = f"<div>{esc(convert(c.summary))}</div>"
     if c.source.sentence and c.source.sentence != c.summary:
-        text += f"<details><summary>原句</summary>{esc(c.source.sentence)}</details>"
+        text += f"<details><summary>原句</summary>{esc(convert(c.source.sentence))}</details>"
     if area := c.source.breadcrumb:
-        text += f'<div class="area">{esc(area)}</div>'
-    target = esc(c.target) if c.target else "定性目标"
-    target += f'<div class="strength">措辞：{esc(c.strength)}</div>' if c.strength else ""
+        text += f'<div class="area">{esc(convert(area))}</div>'
+    target = esc(convert(c.target)) if c.target else "定性目标"
+    target += f'<div class="strength">措辞：{esc(convert(c.strength))}</div>' if c.strength else ""
     evidence = c.link.evidence
-    basis = f"<blockquote>{esc(evidence.sentence)}</blockquote>" if evidence else ""
-    basis += f'<div class="reason">{esc(c.link.reason)}</div>' if c.link.reason else ""
-    links = paragraph_link(c.source, titles, "承诺 ")
-    links += paragraph_link(evidence, titles, "回顾 ") if evidence else ""
+    basis = f"<blockquote>{esc(convert(evidence.sentence))}</blockquote>" if evidence else ""
+    basis += f'<div class="reason">{esc(convert(c.link.reason))}</div>' if c.link.reason else ""
+    links = paragraph_link(c.source, titles, "承诺 ", convert)
+    links += paragraph_link(evidence, titles, "回顾 ", convert) if evidence else ""
     return ("<tr>" + _cell("年份", str(c.year), "nowrap") + _cell("承诺", text) + _cell("目标", target)
             + _cell("状态", status_badge(c.link.status)) + _cell("依据", basis or "—") + _cell("出处", links) + "</tr>")
 
 
-def render_commitments(rows: Sequence[Commitment], titles: dict[str, str], filtered: bool = False) -> str:
+def render_commitments(rows: Sequence[Commitment], titles: dict[str, str], filtered: bool = False,
+                       convert: Convert = SAME) -> str:
     if not rows:
         return f'<div class="ledger"><p class="ledger-empty">{NO_MATCH if filtered else EMPTY}</p></div>'
     counts = Counter(c.link.status for c in rows)
     summary = " · ".join(f"{esc(s)} {counts[s]}" for s in STATUSES if counts[s])
     head = "".join(f"<th>{h}</th>" for h in ("年份", "承诺（原文摘录）", "目标", "状态", "依据", "出处"))
-    body = "".join(_commitment_row(c, titles) for c in rows[:MAX_ROWS])
+    body = "".join(_commitment_row(c, titles, convert) for c in rows[:MAX_ROWS])
     return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 项承诺：{summary}{_shown(rows)}</p>'
             f'<table class="ledger-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
@@ -210,33 +221,36 @@ def _change(change: float | None) -> str:
     return "—" if change is None else f"{change:+g}%"
 
 
-def _figure_row(a: Achievement, titles: dict[str, str]) -> str:
-    metric = f"<div>{esc(a.metric)}</div>"
+def _figure_row(a: Achievement, titles: dict[str, str], convert: Convert = SAME) -> str:
+    metric = f"<div>{esc(convert(a.metric))}</div>"
     if a.source.breadcrumb:
-        metric += f'<div class="area">{esc(a.source.breadcrumb)}</div>'
-    return ("<tr>" + _cell("指标", metric) + _cell("数值", esc(a.figure) or "—", "nowrap")
-            + _cell("单位", esc(a.unit) or "—", "nowrap") + _cell("同比", _change(a.change), "nowrap")
-            + _cell("年份", str(a.year), "nowrap") + _cell("出处", paragraph_link(a.source, titles)) + "</tr>")
+        metric += f'<div class="area">{esc(convert(a.source.breadcrumb))}</div>'
+    # The figure as written carries its unit (58億元): no unit column to write it twice.
+    return ("<tr>" + _cell("指标", metric) + _cell("数值", esc(convert(a.figure)) or "—", "nowrap")
+            + _cell("同比", _change(a.change), "nowrap") + _cell("年份", str(a.year), "nowrap")
+            + _cell("出处", paragraph_link(a.source, titles, convert=convert)) + "</tr>")
 
 
-def render_figures(rows: Sequence[Achievement], titles: dict[str, str], filtered: bool = False) -> str:
+def render_figures(rows: Sequence[Achievement], titles: dict[str, str], filtered: bool = False,
+                   convert: Convert = SAME) -> str:
     if not rows:
         return f'<div class="ledger"><p class="ledger-empty">{NO_FIGURES_MATCH if filtered else NO_FIGURES}</p></div>'
-    head = "".join(f"<th>{h}</th>" for h in ("指标", "数值", "单位", "同比", "年份", "出处"))
-    body = "".join(_figure_row(a, titles) for a in rows[:MAX_ROWS])
+    head = "".join(f"<th>{h}</th>" for h in ("指标", "数值", "同比", "年份", "出处"))
+    body = "".join(_figure_row(a, titles, convert) for a in rows[:MAX_ROWS])
     return (f'<div class="ledger"><p class="ledger-summary">共 {len(rows)} 条成果数据（各年回顾中报告的数字）{_shown(rows)}</p>'
             f'<table class="ledger-table figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
 # --- CSV -------------------------------------------------------------------------------------------
-def csv_file(rows: Sequence[dict], name: str, directory: Path | None = None) -> str | None:
+def csv_file(rows: Sequence[dict], headers: dict[str, str], name: str, convert: Convert = SAME,
+             directory: Path | None = None) -> str | None:
     """The rows as a CSV file (UTF-8 with BOM, so Excel shows the Chinese); None when there are none.
 
     Named by content: the same result is written once, however often it is filtered to.
     """
     if not rows:
         return None
-    text = to_csv(rows)
+    text = to_csv(rows, headers, convert)
     folder = (directory or CSV_DIR) / hashlib.sha256(text.encode()).hexdigest()[:16]
     path = folder / f"{name}.csv"
     if not path.exists():
@@ -253,18 +267,22 @@ def _download(path: str | None) -> dict:
 
 # --- the tab ---------------------------------------------------------------------------------------
 class LedgerTab:
-    """Builds the tab's components inside the current gr.Tab; reload_on() wires refreshes."""
+    """Builds the tab's components inside the current gr.Tab; reload_on() wires refreshes.
 
-    def __init__(self, ledger: LedgerSource) -> None:
+    script: the page's 简/繁 control (values of ui.render.SCRIPT_CHOICES), or None for the reports' own script.
+    """
+
+    def __init__(self, ledger: LedgerSource, script: gr.components.Component | None = None) -> None:
         self.ledger = ledger
-        commitments, figures = self._all()
+        commitments, figures, areas = self._all()
         gr.Markdown("各年度工作报告中的承诺（目标任务），以及后续报告回顾中的落实情况。点击“第N段”查看原文。")
         with gr.Row(equal_height=True):
             self.year = gr.Dropdown(year_choices(commitments, figures), value=ALL, label="年份", min_width=110)
-            self.area = gr.Dropdown(area_choices(commitments), value=ALL, label="领域", min_width=160)
+            self.area = gr.Dropdown(area_choices(areas), value=ALL, label="领域", min_width=160)
             self.status = gr.Dropdown(STATUS_CHOICES, value=ALL, label="状态", min_width=110)
             self.search = gr.Textbox(label="搜索", placeholder="如：停车位、智能排口（简繁均可）", min_width=160)
         self.filters = [self.year, self.area, self.status, self.search]
+        self.inputs = [*self.filters, *([script] if script is not None else [])]
         shown = self.show(ALL, ALL, ALL, "")
         self.table = gr.HTML(shown[0], css_template=CSS, elem_id="govqa-ledger")
         self.download = gr.DownloadButton("下载承诺 CSV", value=shown[2]["value"], size="sm",
@@ -277,19 +295,23 @@ class LedgerTab:
 
         # Dropdowns: .input, so reload() setting them does not run the query twice. The search box: .change,
         # since a Textbox's .input carries the text from before the last keystroke (Gradio 6.31).
-        gr.on([self.year.input, self.area.input, self.status.input, self.search.change], self.show, self.filters,
+        gr.on([self.year.input, self.area.input, self.status.input, self.search.change], self.show, self.inputs,
               self.outputs, trigger_mode="always_last", **PRIVATE)
+        if script is not None:  # the area names are report text too: their choices are redrawn
+            script.change(self.reload, self.inputs, [self.year, self.area, *self.outputs], **PRIVATE)
 
-    def _all(self) -> tuple[list[Commitment], list[Achievement]]:
+    def _all(self) -> tuple[list[Commitment], list[Achievement], list[str]]:
         try:
-            return self.ledger.commitments(), self.ledger.figures()
+            return self.ledger.commitments(), self.ledger.figures(), self.ledger.areas()
         except sqlite3.Error:
             log.exception("could not read the ledger")
-            return [], []
+            return [], [], []
 
-    def show(self, year: str | None, area: str | None, status: str | None, text: str | None) -> tuple:
-        """(commitments table, figures table, commitments CSV, figures CSV) for the filters."""
+    def show(self, year: str | None, area: str | None, status: str | None, text: str | None,
+             script: Script = "auto") -> tuple:
+        """(commitments table, figures table, commitments CSV, figures CSV) for the filters, in the script."""
         filters = Filters(year, area, status, text)
+        convert = partial(in_script, script=script)
         try:
             commitments, figures = select_commitments(self.ledger, filters), select_figures(self.ledger, filters)
             titles = self.ledger.titles()
@@ -297,24 +319,27 @@ class LedgerTab:
             log.exception("could not read the ledger")
             unavailable = f'<p class="warning">{UNAVAILABLE}</p>'
             return unavailable, unavailable, _download(None), _download(None)
-        return (render_commitments(commitments, titles, filters.active),
-                render_figures(figures, titles, filters.active),
-                _download(csv_file(commitment_rows(commitments), "承诺台账")),
-                _download(csv_file(figure_rows(figures), "成果数据")))
+        return (render_commitments(commitments, titles, filters.active, convert),
+                render_figures(figures, titles, filters.active, convert),
+                _download(csv_file(commitment_rows(commitments, titles), RESIDENT_COMMITMENT_HEADERS, "承诺台账",
+                                   convert)),
+                _download(csv_file(figure_rows(figures, titles), RESIDENT_FIGURE_HEADERS, "成果数据", convert)))
 
-    def reload(self, year: str | None, area: str | None, status: str | None, text: str | None) -> tuple:
+    def reload(self, year: str | None, area: str | None, status: str | None, text: str | None,
+               script: Script = "auto") -> tuple:
         """Fresh year and area choices (reports come and go), keeping the chosen ones that still exist."""
-        commitments, figures = self._all()
-        years, areas = year_choices(commitments, figures), area_choices(commitments)
+        commitments, figures, areas = self._all()
+        years, area_options = year_choices(commitments, figures), area_choices(areas, partial(in_script, script=script))
         year = year if year in {value for _, value in years} else ALL
-        area = area if area in {value for _, value in areas} else ALL
-        return (gr.update(choices=years, value=year), gr.update(choices=areas, value=area),
-                *self.show(year, area, status, text))
+        area = area if area in {value for _, value in area_options} else ALL
+        return (gr.update(choices=years, value=year), gr.update(choices=area_options, value=area),
+                *self.show(year, area, status, text, script))
 
     def reload_on(self, listener: Callable[..., Any]) -> None:
         """listener: app.load, or an event's .then — e.g. after staff add or delete a report."""
-        listener(self.reload, self.filters, [self.year, self.area, *self.outputs], **PRIVATE)
+        listener(self.reload, self.inputs, [self.year, self.area, *self.outputs], **PRIVATE)
 
 
-def build_ledger_tab(ledger: LedgerSource) -> LedgerTab:
-    return LedgerTab(ledger)
+def build_ledger_tab(ledger: LedgerSource, script: gr.components.Component | None = None) -> LedgerTab:
+    """The tab; script: the page's 简/繁 control (a gr.Radio of ui.render.SCRIPT_CHOICES values), or None."""
+    return LedgerTab(ledger, script)

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.ledger.rows import commitment_rows, figure_rows, to_csv
+from assistant.ledger.rows import COMMITMENT_HEADERS, FIGURE_HEADERS, cell, commitment_rows, figure_rows, to_csv
 from assistant.ledger.link import STATUSES
 from assistant.settings import Settings
 
@@ -35,15 +35,16 @@ def _ledger():
     return open_ledger(Settings())
 
 
-def _print(rows: list[dict], fmt: Format, columns: dict[str, str]) -> None:
+def _print(rows: list[dict], fmt: Format, headers: dict[str, str], shown: Sequence[str]) -> None:
+    """JSON with the rows' own keys; CSV with every column under its Chinese header; a table of `shown`."""
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt is Format.csv:
-        typer.echo(to_csv(rows), nl=False)
+        typer.echo(to_csv(rows, headers), nl=False)
     else:
-        table = Table(*columns.values(), show_lines=False)
+        table = Table(*(headers[key] for key in shown), show_lines=False)
         for row in rows:
-            table.add_row(*("" if row[key] is None else str(row[key]) for key in columns))
+            table.add_row(*(cell(row[key]) for key in shown))
         console = Console()
         if not console.is_terminal:
             console = Console(width=_WIDE)
@@ -61,10 +62,10 @@ def commitments(
     if status is not None and status not in STATUSES:
         typer.echo(f"错误：状态应为 {'、'.join(STATUSES)} 之一", err=True)
         raise typer.Exit(1)
-    rows = commitment_rows(_ledger().commitments(year=year, doc_id=report, status=status))
-    _print(rows, fmt, {"year": "年份", "commitment": "承诺", "strength": "措辞", "status": "状态",
-                       "reason": "依据", "doc_id": "报告", "paragraph": "段", "review_doc_id": "回顾报告",
-                       "review_paragraph": "回顾段"})
+    ledger = _ledger()
+    rows = commitment_rows(ledger.commitments(year=year, doc_id=report, status=status), ledger.titles())
+    _print(rows, fmt, COMMITMENT_HEADERS, ("year", "commitment", "strength", "status", "reason", "doc_id", "paragraph",
+                                           "review_doc_id", "review_paragraph"))
 
 
 def figures(
@@ -72,9 +73,9 @@ def figures(
     fmt: Annotated[Format, typer.Option("--format", help="table、csv 或 json")] = Format.table,
 ) -> None:
     """各年回顾中报告的数字（指标、数值、同比），多年导入时按指标排成时间序列。"""
-    rows = figure_rows(_ledger().figures(metric=metric))
-    _print(rows, fmt, {"metric": "指标", "year": "年份", "figure": "数值", "change_pct": "同比%",
-                       "doc_id": "报告", "paragraph": "段"})
+    ledger = _ledger()
+    rows = figure_rows(ledger.figures(metric=metric), ledger.titles())
+    _print(rows, fmt, FIGURE_HEADERS, ("metric", "year", "figure", "change_pct", "doc_id", "paragraph"))
 
 
 def register(app: typer.Typer) -> None:

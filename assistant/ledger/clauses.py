@@ -49,7 +49,18 @@ class Quantity:
 
 def clauses(sentence: str) -> list[Clause]:
     """The sentence's clauses, split at commas and colons (never at 、, which lists things)."""
-    return [clause_of(part) for part in _CLAUSE_BREAK.split(sentence) if part.strip()]
+    return [clause_of(text) for text, _ in _pieces(sentence)]
+
+
+def words_before(sentence: str, first: int, last: int) -> str:
+    """Clauses first..last-1 of clauses(sentence) with the report's own commas after them, as clause_of shows them."""
+    return _WHITESPACE.sub("", clean("".join(text + separator for text, separator in _pieces(sentence)[first:last])))
+
+
+def _pieces(sentence: str) -> list[tuple[str, str]]:
+    """(clause text, the separator after it), blank clauses dropped."""
+    parts = re.split(f"({_CLAUSE_BREAK.pattern})", sentence)
+    return [(text, separator) for text, separator in zip(parts[0::2], [*parts[1::2], ""]) if text.strip()]
 
 
 def clause_of(text: str) -> Clause:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from assistant.answer.question import resolve_time_words
 from assistant.ledger.clauses import (
@@ -19,7 +20,9 @@ from assistant.ledger.clauses import (
     split_span,
     strip_lead,
     trim_end,
+    words_before,
 )
+from index.lexicon import table
 from index.records import Paragraph, Report
 from index.textnorm import YEAR, normalize, split_sentences
 
@@ -60,6 +63,14 @@ _GROWTH_ITEM = re.compile(r"(?:同比|比上年|较上年|年均)?(?:分别)?(�
 _OUTLINE = re.compile(r"以下|如下|下列")  # 抓好以下四个方面工作 announces the tasks, it is none of them
 _HEDGE_AFTER = re.compile(r"左右|以上|以内")  # 6%左右: kept in the target, the link compares with it
 
+# A goal clause that is no commitment on its own (fragments.tsv; an absolute path, since table() reads index/lexicon).
+_FRAGMENT = table(str(Path(__file__).with_name("fragments.tsv")))
+_CONNECTOR = re.compile("|".join(_FRAGMENT["connector"]))  # used with match(): anchored at the clause start
+_ADVERBS = "(?:" + "|".join(_FRAGMENT["predicate_adverb"]) + ")*"
+_BARE_PREDICATE = re.compile(rf"{_ADVERBS}(?:在.{{1,8}}?)?{_ADVERBS}(?:{'|'.join(_FRAGMENT['bare_predicate'])})")
+_FRAME_BEFORE = re.compile(rf"(?:{'|'.join(_FRAGMENT['frame_before'])}){_ADVERBS}$")
+_FRAME_HEAD = re.compile(rf"的[^的]{{0,3}}(?:{'|'.join(_FRAGMENT['frame_head'])})$")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -99,12 +110,14 @@ class Commitment:
     strength: str  # 确保 / 力争 / 计划 / … or the action verb itself
     text: str  # the words the row was read from
     link: Link = field(default_factory=Link)
+    # A goal that continues the clauses before it (…停車位40只,并完成附屬工程): those clauses, shown before it.
+    lead: str = ""
 
     @property
     def summary(self) -> str:
         """One line in the report's words: 新建停車位50只（坎東初中）, 3家企業在寧波股交所掛牌."""
         if self.value is None:
-            return self.text
+            return self.lead + self.text
         figure_first = 0 <= self.text.find(self.target) < self.text.find(self.item)
         line = f"{self.target}{self.item}" if figure_first else f"{self.action}{self.item}{self.target}"
         return f"{line}（{self.place}）" if self.place else line
@@ -136,6 +149,12 @@ class Extraction:
     commitments: list[Commitment]
     achievements: list[Achievement]
     notes: list[Note]
+    areas: list[str] = field(default_factory=list)  # every area of the plan parts, in report order
+
+
+def area_of(section: tuple[str, ...]) -> str:
+    """The area a paragraph belongs to: the section under the plan part (（一）…城市客厅), else the part itself."""
+    return section[1] if len(section) > 1 else section[0] if section else ""
 
 
 @dataclass(frozen=True)
@@ -168,8 +187,12 @@ def extract(report: Report) -> Extraction:
     this_year = report_year(report)
     out = Extraction([], [], [])
     for paragraph in report.paragraphs:
-        part = part_of(paragraph.section[0], this_year) if paragraph.kind == "body" else None
-        if part is None:
+        part = part_of(paragraph.section[0], this_year) if paragraph.kind in ("body", "heading") else None
+        # From the headings too, so an area without a commitment is listed; the part itself when text sits under it.
+        if (part is not None and part.kind == PLAN and (paragraph.kind == "body" or len(paragraph.section) > 1)
+                and (area := area_of(paragraph.section)) not in out.areas):
+            out.areas.append(area)
+        if part is None or paragraph.kind != "body":
             continue
         targets = False  # from 预期目标是： to the end of the paragraph
         for sentence in split_sentences(paragraph.text):
@@ -201,7 +224,8 @@ class _Context:
 def _commitments(source: Source, part_year: int, this_year: int, default: str = "") -> list[Commitment]:
     context = _Context(strength=default)
     rows: list[Commitment] = []
-    for clause in clauses(source.sentence):
+    parts = clauses(source.sentence)
+    for i, clause in enumerate(parts):
         if hedge := _HEDGE.search(clause.match):
             # A new promise starts: in 力争科技独角兽企业1家 the 新申报 of the clause before does not apply.
             context.strength, context.action = clause.display[hedge.start() : hedge.end()], ""
@@ -215,10 +239,28 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
         elif locative := _LOCATIVE.match(clause.match):
             context.place = clause.display[locative.end():]
         elif ((goal := _QUALITATIVE_HEDGE.search(clause.match)) and len(clause.match) - goal.end() >= 4
-              and not _OUTLINE.search(clause.match)):
+              and not _OUTLINE.search(clause.match) and not _framed(clause.match, goal)):
+            lead = words_before(source.sentence, _head(parts, i), i) if _leans_back(clause.match, goal) else ""
             rows.append(Commitment(source, year, clause.display[goal.end():], "", "", "", None, None, False, "",
-                                   clause.display[goal.start() : goal.end()], clause.display))
+                                   clause.display[goal.start() : goal.end()], clause.display, lead=lead))
     return rows
+
+
+def _framed(text: str, goal: re.Match[str]) -> bool:
+    """是完成…的最后一年, 为确保…, 完成…的关键: the goal word names or serves something, it promises nothing."""
+    return bool(_FRAME_BEFORE.search(text, 0, goal.start()) or _FRAME_HEAD.search(text))
+
+
+def _leans_back(text: str, goal: re.Match[str]) -> bool:
+    """并完成附属工程, 确保尽早投产: the clause continues the one before or names nothing of its own."""
+    return bool(_CONNECTOR.match(text) or _BARE_PREDICATE.fullmatch(text, goal.end()))
+
+
+def _head(parts: list[Clause], i: int) -> int:
+    """The clause a fragment belongs to: the nearest one before it that acts or promises, else the first."""
+    return next((j for j in range(i - 1, -1, -1)
+                 if (_VERB.search(parts[j].match) or _HEDGE.search(parts[j].match))
+                 and not _CONNECTOR.match(parts[j].match)), 0)
 
 
 def _deadline(clause: Clause, part_year: int, this_year: int) -> int:
@@ -333,5 +375,22 @@ def _achievement(source: Source, year: int, clause: Clause, segment: Segment, ou
     if start == end or (_REPORTING_END.search(text, start, end) and after > q.end):
         # 全年有82家企业获…扶持, 共实施24个工程项目: the metric follows the figure
         start, end = q.end, after
-    out.achievements.append(Achievement(source, year, shown[start:end], q.value, q.unit, shown[q.start : q.end],
+    metric = _bracketed_metric(clause, segment, start) or shown[start:end]
+    out.achievements.append(Achievement(source, year, metric, q.value, q.unit, shown[q.start : q.end],
                                         None, _row_text(clause, segment, end)))
+
+
+def _bracketed_metric(clause: Clause, segment: Segment, start: int) -> str:
+    """A figure in brackets measures what stands before them: 8家企业(超50亩用地) → 企业用地, not 企业.
+
+    The words before the bracket (from start) and the bracket's own words, before the figure or else after it.
+    """
+    text, shown, q = clause.match, clause.display, segment.quantity
+    bracket = text.rfind("(", start, q.start)
+    if bracket < 0 or ")" in text[bracket : q.start]:
+        return ""
+    close = text.find(")", q.end, segment.end)
+    inner = strip_lead(text, bracket + 1, q.start, _REVIEW_LEAD)
+    inner_end = trim_end(text, inner, q.start, _TRAIL)
+    words = shown[inner:inner_end] if inner_end > inner else shown[q.end : close if close >= 0 else segment.end]
+    return shown[start : trim_end(text, start, bracket, _TRAIL)] + words

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangC
 __all__ = ["Achievement", "Commitment", "Ledger", "Link", "Source"]
 
 # Bump when extraction rules change: reports ingested under older rules are re-extracted by sync().
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4  # 4: areas from the plan headings, fragments joined or dropped
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS commitments (
     value REAL, high REAL, at_least INTEGER NOT NULL, unit TEXT NOT NULL, strength TEXT NOT NULL,
     text TEXT NOT NULL, search TEXT NOT NULL,
     status TEXT NOT NULL, reason TEXT NOT NULL, achieved TEXT NOT NULL, scores TEXT NOT NULL,
-    evidence_doc_id TEXT, evidence_paragraph INTEGER, evidence_section TEXT, evidence_sentence TEXT
+    evidence_doc_id TEXT, evidence_paragraph INTEGER, evidence_section TEXT, evidence_sentence TEXT,
+    lead TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS commitments_doc ON commitments (doc_id);
 CREATE TABLE IF NOT EXISTS achievements (
@@ -64,11 +65,14 @@ CREATE TABLE IF NOT EXISTS notes (
     year INTEGER NOT NULL, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS notes_doc ON notes (doc_id);
+CREATE TABLE IF NOT EXISTS areas (
+    doc_id TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (doc_id, position)
+);
 """
 _LINK_COLUMNS = ("status, reason, achieved, scores, evidence_doc_id, evidence_paragraph, evidence_section, "
                  "evidence_sentence")
 _COMMITMENT_COLUMNS = ("rowid, doc_id, paragraph, section, sentence, year, action, item, place, target, value, high, "
-                       f"at_least, unit, strength, text, {_LINK_COLUMNS}")
+                       f"at_least, unit, strength, text, {_LINK_COLUMNS}, lead")
 _ACHIEVEMENT_COLUMNS = "doc_id, paragraph, section, sentence, year, metric, value, unit, figure, change, text"
 
 
@@ -89,6 +93,8 @@ class Ledger:
         with self._connect() as db:
             if "issuer" not in {row[1] for row in db.execute("PRAGMA table_info(reports)")}:
                 db.execute("ALTER TABLE reports ADD COLUMN issuer TEXT NOT NULL DEFAULT ''")  # ledgers before v2
+            if "lead" not in {row[1] for row in db.execute("PRAGMA table_info(commitments)")}:
+                db.execute("ALTER TABLE commitments ADD COLUMN lead TEXT NOT NULL DEFAULT ''")  # ledgers before v4
 
     # --- writes -------------------------------------------------------------------------------
     def update(self, report: Report, relink: bool = True) -> tuple[int, int]:
@@ -103,6 +109,8 @@ class Ledger:
             db.executemany("INSERT INTO paragraphs VALUES (?,?,?)",
                            [(p.doc_id, p.number, p.text) for p in report.paragraphs if p.number in cited])
             _insert(db, found)
+            db.executemany("INSERT INTO areas VALUES (?,?,?)",
+                           [(report.doc_id, i, label) for i, label in enumerate(found.areas)])
         if relink:
             self.link()
         return len(found.commitments), len(found.achievements)
@@ -146,7 +154,7 @@ class Ledger:
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
         existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
-        for table in ("paragraphs", "commitments", "achievements", "notes"):
+        for table in ("paragraphs", "commitments", "achievements", "notes", "areas"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return existed
 
@@ -167,6 +175,11 @@ class Ledger:
             f"SELECT {_ACHIEVEMENT_COLUMNS} FROM achievements {where} ORDER BY year, doc_id, paragraph, rowid", args
         ).fetchall()
         return [_achievement(row) for row in rows]
+
+    def areas(self) -> list[str]:
+        """Every area of every plan part (its section headings), oldest report first, each report's in order."""
+        return [label for (label,) in self._connect().execute(
+            "SELECT a.label FROM areas a JOIN reports r USING (doc_id) ORDER BY r.year, a.doc_id, a.position")]
 
     def titles(self) -> dict[str, str]:
         return dict(self._connect().execute("SELECT doc_id, title FROM reports").fetchall())
@@ -210,9 +223,9 @@ def _filters(**given) -> tuple[str, tuple]:
 
 def _insert(db: sqlite3.Connection, found: Extraction) -> None:
     db.executemany(
-        "INSERT INTO commitments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO commitments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [(*_source_values(c.source), c.year, c.action, c.item, c.place, c.target, c.value, c.high, int(c.at_least),
-          c.unit, c.strength, c.text, _search_text(c), *_link_values(c.link)) for c in found.commitments],
+          c.unit, c.strength, c.text, _search_text(c), *_link_values(c.link), c.lead) for c in found.commitments],
     )
     db.executemany(
         "INSERT INTO achievements VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -244,10 +257,10 @@ def _link_values(link: Link) -> tuple:
 
 def _commitment(row: Sequence) -> Commitment:
     (_, doc_id, paragraph, section, sentence, year, action, item, place, target, value, high, at_least, unit, strength,
-     text, status, reason, achieved, scores, e_doc, e_paragraph, e_section, e_sentence) = row
+     text, status, reason, achieved, scores, e_doc, e_paragraph, e_section, e_sentence, lead) = row
     evidence = _source(e_doc, e_paragraph, e_section, e_sentence) if e_doc else None
     return Commitment(_source(doc_id, paragraph, section, sentence), year, action, item, place, target, value, high,
-                      bool(at_least), unit, strength, text, Link(status, reason, evidence, achieved, scores))
+                      bool(at_least), unit, strength, text, Link(status, reason, evidence, achieved, scores), lead)
 
 
 def _achievement(row: Sequence) -> Achievement:

@@ -11,13 +11,13 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from assistant.ledger.rows import commitment_rows
+from assistant.ledger.rows import COMMITMENT_HEADERS, RESIDENT_COMMITMENT_HEADERS, commitment_rows
 from assistant.ledger.store import Achievement, Commitment, Ledger, Link, Source
 from assistant.ledger.extract import PENDING
 from assistant.ledger.link import MET, MISSED, PARTLY, STATUSES, UNMENTIONED
 from index.reading import read_report_lines
 from index.structure import parse_report
-from index.textnorm import normalize
+from index.textnorm import normalize, to_simplified
 from tests.ui.test_ui import FakeAssistant
 from ui import ledger_tab
 from ui.app import build_app
@@ -64,11 +64,16 @@ FIGURES = [
 ]
 
 
+# Every area of the plan parts, those without a commitment too, in two scripts and bracket widths.
+AREAS = ["（一）城鎮建設", "（二）產業發展", f"（三）{XSS}", "（四）鄉村振興", "(一)城镇建设"]
+
+
 class FakeLedger:
     """Filters as assistant.ledger.Ledger does: year, status, and text in either script."""
 
-    def __init__(self, commitments=(), figures=(), titles=None) -> None:
+    def __init__(self, commitments=(), figures=(), titles=None, areas=()) -> None:
         self._commitments, self._figures, self._titles = list(commitments), list(figures), dict(titles or {})
+        self._areas = list(areas)
         self.calls: list[dict] = []
 
     def commitments(self, year=None, doc_id=None, status=None, text=None) -> list[Commitment]:
@@ -80,13 +85,16 @@ class FakeLedger:
     def figures(self, metric=None) -> list[Achievement]:
         return [a for a in self._figures if not metric or normalize(metric) in normalize(a.metric + a.text)]
 
+    def areas(self) -> list[str]:
+        return self._areas
+
     def titles(self) -> dict[str, str]:
         return self._titles
 
 
 @pytest.fixture
 def ledger() -> FakeLedger:
-    return FakeLedger(ROWS, FIGURES, TITLES)
+    return FakeLedger(ROWS, FIGURES, TITLES, AREAS)
 
 
 @pytest.fixture(autouse=True)
@@ -95,9 +103,9 @@ def csv_dir(tmp_path, monkeypatch) -> Path:
     return tmp_path / "csv"
 
 
-def _tab(ledger) -> LedgerTab:
+def _tab(ledger, script=None) -> LedgerTab:
     with gr.Blocks():
-        return LedgerTab(ledger)
+        return LedgerTab(ledger, script)
 
 
 # --- markup ----------------------------------------------------------------------------------------
@@ -113,6 +121,8 @@ def test_rows_show_year_target_badge_evidence_and_both_paragraph_links() -> None
     assert 'href="#p-kd-2024-7"' in html and ">回顾 第7段</a>" in html
     assert parse_paragraph_anchor("p-kd-2024-7") == ParagraphTarget("kd-2024", 7)  # what the viewer's bridge opens
     assert 'title="《坎墩街道2023年目標任務》第32段"' in html
+    assert '<div class="area">《坎墩街道2023年目標任務》</div>' in html  # which report, by title
+    assert "kd-2023" not in html.replace('href="#p-kd-2023-', "")  # the id only in the link's target
     for status, css in ((MET, "met"), (PARTLY, "partly"), (MISSED, "missed"), (UNMENTIONED, "unmentioned"),
                         (PENDING, "pending")):
         assert f'<span class="status status-{css}">{status}</span>' in html
@@ -131,11 +141,17 @@ def test_phone_layout_labels_every_cell() -> None:
     assert "@media (max-width: 640px)" in ledger_tab.CSS and ".ledger-table tr" in ledger_tab.CSS
 
 
-def test_figures_show_metric_figure_unit_change_year_and_link() -> None:
+def test_figures_show_metric_figure_with_its_unit_once_change_year_and_link() -> None:
     html = render_figures(FIGURES, TITLES)
-    assert "共 2 条成果数据" in html and "地區生產總值" in html and "58億元" in html
-    assert ">+2.8%<" in html and ">元<" in html and ">2022<" in html and 'href="#p-kd-2023-5"' in html
+    assert "共 2 条成果数据" in html and "地區生產總值" in html and ">58億元<" in html
+    assert ">+2.8%<" in html and ">2022<" in html and 'href="#p-kd-2023-5"' in html
     assert ">第5段</a>" in html and ">—<" in html  # no change reported for 临水护栏
+    assert "<th>单位</th>" not in html and ">元<" not in html and ">米<" not in html  # 58億元, not 58億元 | 元
+
+
+def test_a_report_without_a_title_is_never_named_by_its_id() -> None:
+    html = render_commitments(ROWS[:1], {})
+    assert 'title="第32段"' in html and "kd-2023" not in html.replace('href="#p-kd-2023-', "")
 
 
 def test_empty_ledger_and_no_match_have_friendly_messages(csv_dir: Path) -> None:
@@ -149,10 +165,11 @@ def test_empty_ledger_and_no_match_have_friendly_messages(csv_dir: Path) -> None
 
 
 # --- filters ---------------------------------------------------------------------------------------
-def test_choices_list_years_newest_first_and_areas_once_across_scripts() -> None:
+def test_choices_list_years_newest_first_and_every_area_once_across_scripts() -> None:
     assert year_choices(ROWS, FIGURES) == [(ALL, ALL), ("2024年", "2024"), ("2023年", "2023"), ("2022年", "2022")]
-    areas = area_choices(ROWS)
-    assert [label for label, _ in areas] == [ALL, "（一）城鎮建設", "（二）產業發展", f"（三）{XSS}"]
+    areas = area_choices(AREAS)
+    assert [label for label, _ in areas] == [ALL, "（一）城鎮建設", "（二）產業發展", f"（三）{XSS}", "（四）鄉村振興"]
+    assert [label for label, _ in area_choices(AREAS, to_simplified)][1:3] == ["（一）城镇建设", "（二）产业发展"]
     assert STATUSES == (MET, PARTLY, MISSED, UNMENTIONED, PENDING)
 
 
@@ -163,7 +180,7 @@ def test_filters_by_year_area_status_and_text_in_either_script(ledger: FakeLedge
     assert len(items()) == 5 and ledger.calls[-1] == {"year": None, "status": None, "text": None}
     assert items(year="2024") == ["2024停车位"]
     assert items(status=MET) == ["2023停車位"]
-    town = dict(area_choices(ROWS))["（一）城鎮建設"]
+    town = dict(area_choices(AREAS))["（一）城鎮建設"]
     assert items(area=town) == ["2023停車位", "2023智能排口", "2024停车位"]  # both reports' 城镇建设
     assert items(text="停车位") == items(text="停車位") == ["2023停車位", "2024停车位"]
     assert items(year="2023", area=town, status=PARTLY, text=" 排口 ") == ["2023智能排口"]
@@ -183,10 +200,10 @@ def test_show_renders_the_filtered_rows_and_says_when_nothing_matches(ledger: Fa
 
 def test_reload_refreshes_choices_and_keeps_only_choices_that_still_exist(ledger: FakeLedger) -> None:
     tab = _tab(ledger)
-    town = dict(area_choices(ROWS))["（一）城鎮建設"]
+    town = dict(area_choices(AREAS))["（一）城鎮建設"]
     year, area, table, *_ = tab.reload("2024", town, ALL, "")
     assert (year["value"], area["value"]) == ("2024", town) and "共 1 项承诺" in table
-    ledger._commitments = ROWS[:1]  # a report was deleted
+    ledger._commitments, ledger._areas = ROWS[:1], AREAS[:1]  # a report was deleted
     year, area, table, *_ = tab.reload("2024", town, ALL, "")
     assert year["value"] == ALL and ("2024年", "2024") not in year["choices"]
     assert area["value"] == town and "共 1 项承诺" in table
@@ -200,15 +217,41 @@ def test_csv_download_holds_the_filtered_rows_with_a_bom_for_excel(ledger: FakeL
     assert download["interactive"] and path.name == "承诺台账.csv" and path.is_relative_to(csv_dir)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     expected = commitment_rows(select_commitments(ledger, Filters(text="停车位")))
-    assert [r["commitment"] for r in rows] == [r["commitment"] for r in expected] == ["新建停車位50只", "新建停车位60只"]
-    assert rows[0]["review_paragraph"] == "7" and rows[0]["status"] == MET
+    assert [r["承诺"] for r in rows] == [r["commitment"] for r in expected] == ["新建停車位50只", "新建停车位60只"]
+    assert rows[0]["回顾段"] == "7" and rows[0]["状态"] == MET and rows[0]["目标数值"] == "50"
+    assert {r["不低于目标"] for r in rows} == {"否"}
+    assert rows[0]["报告"] == "坎墩街道2023年目標任務" and rows[0]["回顾报告"].startswith("坎墩街道2024年报告")
+    assert list(rows[0]) == list(RESIDENT_COMMITMENT_HEADERS.values())
+    assert not any(h.isascii() for h in rows[0]) and "False" not in text and "True" not in text
+    assert "kd-202" not in text and "报告编号" in COMMITMENT_HEADERS.values()  # ids for staff's CLI only
     assert figures_download["value"] is None  # no figure mentions 停车位
     figures_csv = Path(tab.show(ALL, ALL, ALL, "")[3]["value"])
-    assert figures_csv.name == "成果数据.csv" and "2.8" in figures_csv.read_text("utf-8-sig")
+    figures_text = figures_csv.read_text("utf-8-sig")
+    assert figures_csv.name == "成果数据.csv" and figures_text.startswith("指标,年份,数值,换算值,换算单位,同比%,报告")
+    assert "58億元,5800000000,元,2.8" in figures_text
     assert tab.show(ALL, ALL, ALL, "停车位")[2]["value"] == str(path)  # same rows: same file, written once
-    assert csv_file([], "x") is None
+    assert csv_file([], RESIDENT_COMMITMENT_HEADERS, "x") is None
+
+
+def test_the_page_script_converts_every_report_text_and_the_csv(ledger: FakeLedger) -> None:
+    with gr.Blocks() as page:
+        script = gr.Radio(["auto", "simplified", "traditional"], value="auto")
+        tab = LedgerTab(ledger, script)
+    wired = [f for f in page.fns.values() if (script._id, "change") in f.targets]
+    assert [f.fn for f in wired] == [tab.reload]  # choices and tables redrawn on a switch
+    assert script in tab.inputs
+    year, area, table, figures, download, figures_download = tab.reload(ALL, ALL, ALL, "", "simplified")
+    assert "新建停车位50只" in table and "（二）产业发展" in table and "坎墩街道2023年目标任务" in table
+    assert "停車" not in table and "地区生产总值" in figures and "58亿元" in figures
+    assert ("（一）城镇建设", dict(area_choices(AREAS))["（一）城鎮建設"]) in area["choices"]
+    traditional = tab.show(ALL, ALL, ALL, "", "traditional")[0]
+    assert "新建停車位60只" in traditional and "回顧：90只" in traditional  # reasons and quotes too
+    exported = Path(download["value"]).read_text("utf-8-sig")
+    assert "新建停车位50只" in exported and "停車" not in exported and "承诺" in exported  # headers stay as they are
+    assert tab.show(ALL, ALL, ALL, "", "auto")[0] == render_commitments(ROWS, TITLES)  # the reports' own script
 
 
 
@@ -253,7 +296,8 @@ def test_assistant_without_a_ledger_gets_no_ledger_tab() -> None:
 
 # --- a real ledger ---------------------------------------------------------------------------------
 PLAN_REPORT = ("測試街道2022年工作總結和2023年工作計劃\n一、2022年工作回顧\n2022年，全街道實現地區生產總值58億元，同比增長2.8%。\n"
-               "二、2023年工作計劃\n（一）城鎮建設\n新建停車位50只。\n（二）產業發展\n力爭新申報高新技術企業2家。\n")
+               "二、2023年工作計劃\n（一）城鎮建設\n新建停車位50只。\n（二）產業發展\n力爭新申報高新技術企業2家。\n"
+               "（三）鄉村振興\n加快鄉村振興。\n")  # an area without a commitment
 REVIEW_REPORT = ("测试街道2023年工作回顾和2024年工作计划\n一、2023年工作回顾\n2023年，新建停车位60只。新申报高新技术企业1家。\n"
                  "二、2024年工作计划\n（一）城镇建设\n计划新建停车位80只。\n")
 
@@ -268,6 +312,6 @@ def test_a_real_ledger_lists_links_and_filters(tmp_path: Path) -> None:
     table, *_ = tab.show(ALL, ALL, MET, "停车位")
     assert "共 1 项承诺：达成 1" in table and "新建停車位50只" in table
     assert 'href="#p-ceshi-2023-' in table and 'href="#p-ceshi-2024-' in table
-    assert [label for label, _ in area_choices(ledger.commitments())] == [ALL, "（一）城鎮建設", "（二）產業發展"]
+    assert [label for label, _ in area_choices(ledger.areas())] == [ALL, "（一）城鎮建設", "（二）產業發展", "（三）鄉村振興"]
     table, figures, *_ = tab.show("2024", ALL, ALL, "")
     assert "新建停车位80只" in table and PENDING in table and NO_FIGURES_MATCH in figures

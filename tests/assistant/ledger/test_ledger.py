@@ -87,6 +87,24 @@ def test_rhetoric_and_review_figures_are_not_commitments(sample):
     assert min(c.source.paragraph for c in rows) >= 27  # nothing from 一、2022年工作回顧
 
 
+def test_a_fragment_is_listed_as_the_whole_commitment(sample):
+    """…停車位40只,并完成附屬工程: the clause continues the one that names the work (issue 15)."""
+    [ancillary] = [c for c in extract(sample).commitments if "附属工程" in normalize(c.action)]
+    assert ancillary.summary == "新建三四灶村文化禮堂附屬停車位50只,坎東初中停車位40只,并完成附屬工程"
+    assert not [c for c in extract(sample).commitments if normalize(c.summary).startswith("并")]
+
+
+def test_every_area_of_the_plan_part_is_listed(sample):
+    areas = extract(sample).areas
+    assert [a[:3] for a in areas] == ["二、2", "(一)", "(二)", "(三)", "(四)", "(五)"]  # (三) and (五) promise no figure
+
+
+def test_a_figure_in_brackets_measures_what_stands_before_them(sample):
+    metrics = {(normalize(a.metric), a.figure) for a in extract(sample).achievements if a.unit == "亩"}
+    assert ("企业用地", "50畝") in metrics and ("沈五村村级工业区用地", "112畝") in metrics  # 8家企業(超50畝用地)
+    assert ("企业", "50畝") not in metrics
+
+
 def test_sample_achievements(sample):
     found = extract(sample).achievements
     gdp = next(a for a in found if normalize(a.metric) == "地区生产总值")
@@ -123,7 +141,9 @@ def test_update_replaces_rows_and_remove_resets_links(tmp_path, sample, fictiona
     assert len(ledger.figures()) == first[1]
     ledger.update(fictional)
     assert ledger.commitments(year=2023, status=PENDING) == []
+    assert ledger.areas()[:6] == extract(sample).areas and len(ledger.areas()) > 6  # the 2024 plan's too
     assert ledger.remove(FIXTURE_ID)
+    assert ledger.areas() == extract(sample).areas
     assert {c.link.status for c in ledger.commitments(year=2023)} == {PENDING}
     assert ledger.commitments(doc_id=FIXTURE_ID) == []
 
@@ -249,8 +269,9 @@ def test_cli_commitments_csv_and_status_filter(cli):
     result = cli("commitments", "--status", PARTLY, "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert {r["status"] for r in rows} == {PARTLY}
-    assert any(r["target"] == "20套" and r["achieved"] == "12套" for r in rows)
+    assert {r["状态"] for r in rows} == {PARTLY}  # Chinese headers, as the tab's CSV
+    assert any(r["目标"] == "20套" and r["回顾数值"] == "12套" and r["不低于目标"] == "否" for r in rows)
+    assert {r["报告编号"] for r in rows} == {SAMPLE_ID} and {r["报告"] for r in rows} == {"坎墩街道2022年工作总结和2023年工作计划"}
 
 
 def test_cli_commitments_table_by_report(cli):

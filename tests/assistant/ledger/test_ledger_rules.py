@@ -46,6 +46,25 @@ def test_hedge_after_the_figure_is_kept_in_the_target():
     assert (row.target, row.value) == ("6%左右", 6)
 
 
+@pytest.mark.parametrize("sentence, listed", [
+    # hailar-2015/2016: the goal word serves or names something; the commitment, if any, is elsewhere.
+    ("今年是推进依法治区的开局之年，是完成“十二五”规划的最后一年。", []),
+    ("为确保上述项目的顺利实施，政府成立的专项推进组，要加强项目的运行调度。", []),
+    ("抓好这些项目，是我们实现保投资、保增长，完成全年目标任务的关键。", []),
+    # No object of its own: the clause that names the work comes with it.
+    ("加快中俄蒙国际汽车产业园建设，加大招商力度，解决遗留问题，确保盘活运营。",
+     ["加快中俄蒙国际汽车产业园建设,加大招商力度,解决遗留问题,确保盘活运营"]),
+    ("完成两河圣山景区旅游发展总体规划，做好4A级旅游景区申报，加快推进游客服务中心等配套项目建设，确保在旅游旺季开放。",
+     ["完成两河圣山景区旅游发展总体规划", "加快推进游客服务中心等配套项目建设,确保在旅游旺季开放"]),
+    # A connector continues the clause before.
+    ("实施道路改造工程，并完成附属工程。", ["实施道路改造工程,并完成附属工程"]),
+    # A promise with its own object stays one clause.
+    ("切实抓好公立医院改革，确保区医院晋升为二级甲等综合医院。", ["确保区医院晋升为二级甲等综合医院"]),
+])
+def test_a_goal_is_listed_whole_or_not_at_all(sentence, listed):
+    assert [c.summary for c in _plan(sentence)] == listed
+
+
 # --- linking -----------------------------------------------------------------------------------
 def _commitment(item: str, value: float | None, unit: str, target: str, action: str = "", text: str = "") -> Commitment:
     source = Source("plan", 3, ("二、2023年目标任务",), text or f"{item}{target}")

@@ -156,22 +156,3 @@ def test_markup_in_a_question_is_shown_as_text(page) -> None:
     wait_for_final_reply(page)
     assert page.locator('[data-testid="user"] img, [data-testid="bot"] img').count() == 0
     shot(page, "11-markup-question-as-text")
-
-
-def test_ledger_tab_finds_a_commitment_and_opens_its_paragraph(page) -> None:
-    expect = playwright_api.expect
-    page.get_by_role("tab", name="承诺台账").click()
-    page.get_by_label("搜索").fill("停车位")  # Simplified, the report is Traditional
-    expect(page.locator("#govqa-ledger tr").filter(has_text="智能排口")).to_have_count(0)  # the filter applied
-    row = page.locator("#govqa-ledger tr").filter(has_text="新建停車位50只")
-    expect(row).to_have_count(1)
-    expect(row.locator(".status")).to_have_text("待回顾")  # no 2024 report reviews it in this index
-    with page.expect_download() as download:
-        page.get_by_role("button", name="下载承诺 CSV").click()
-    downloaded = Path(download.value.path()).read_text("utf-8-sig")
-    assert "新建停車位50只" in downloaded and "智能排口" not in downloaded  # the filtered rows
-    shot(page, "12-ledger")
-    row.get_by_role("link", name="承诺 第32段").click()
-    focused = page.locator("#govqa-viewer .para.focus")
-    expect(focused).to_have_attribute("id", "p-kandun-2022-review-2023-plan-32")
-    expect(focused).to_be_in_viewport()

@@ -271,7 +271,8 @@ def on_page_load(assistant: AssistantLike, saved: Any, saved_script: Any, reques
             viewer_html, tab, script,
             gr.update(choices=picked.governments, value=government), gr.update(choices=picked.years, value=year),
             gr.update(choices=picked.reports, value=report), plain_html("提问范围：" + describe(scope, reports)),
-            _chat_update(turns, script), turns, query.get("q", ""))
+            *((_chat_update(turns, script), turns) if turns else (gr.skip(), gr.skip())),  # never wipe a question typed meanwhile
+            query.get("q", ""))
 
 
 def _value(update: dict) -> dict:
@@ -306,7 +307,7 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
             ledger_tab = None
             if (ledger := getattr(assistant, "ledger", None)) is not None:  # residents and staff alike
                 with gr.Tab("承诺台账", id="ledger"):
-                    ledger_tab = build_ledger_tab(ledger)
+                    ledger_tab = build_ledger_tab(ledger, script)
             if gate.enabled:
                 with gr.Tab("工作人员", id="staff"):
                     for change in build_staff_tab(gate, assistant):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from assistant.answer.intent import TARGET_ASKED
 from assistant.answer.question import resolve_time_words
 from index.identity import Identity
+from index.lexicon import table
 from index.places import NATIONAL, gazetteer
 from index.records import Report
 from index.textnorm import YEAR, normalize
@@ -81,6 +82,11 @@ def route(question: str, scope: Scope, reports: Sequence[Report], today: datetim
     for earlier in context if not named else ():
         if named := _named_governments(normalize(earlier), chosen)[0]:
             break
+    if not named and scope.report is None and scope.place is None:
+        for said in (text, *map(normalize, context)):
+            if own := _own_level(said, chosen):
+                chosen = own  # 我们街道 / 全省: the indexed governments of that level
+                break
     if named:
         chosen = named
     elif scope.report is None and scope.place is None:
@@ -96,6 +102,19 @@ def route(question: str, scope: Scope, reports: Sequence[Report], today: datetim
         chosen, fallback = by_year
     return Routing(tuple(r.doc_id for r in chosen), plan_year, one, named=spelled,
                    fallback=tuple(r.doc_id for r in fallback))
+
+
+def _levels_named(text: str) -> list[str]:
+    return [level for level, words in table("own_government.tsv").items() if any(w in text for w in words)]
+
+
+def _own_level(text: str, reports: Sequence[Report]) -> list[Report]:
+    """The reports of the governments at the level a question calls its own (我们街道去年经济怎么样？), when it
+    names one level and some indexed government is at it; else none (no narrowing)."""
+    levels = _levels_named(text)
+    if len(levels) != 1:
+        return []
+    return [r for r in reports if r.identity.level == levels[0]]
 
 
 def _chosen(scope: Scope, reports: Sequence[Report]) -> list[Report]:

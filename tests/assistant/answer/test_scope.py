@@ -168,6 +168,22 @@ def test_no_place_and_no_year_searches_everything():
     assert (routing.refusal, routing.named, routing.fallback) == ("", (), ())
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("我们街道去年经济怎么样？", ("kandun-2023",)),  # the one street indexed
+    ("全区财政收入是多少？", tuple(r.doc_id for r in HAILAR)),
+    ("我省的主要目标有哪些？", ("anhui-2025", "neimenggu-2025")),  # two provinces: both, nobody else
+])
+def test_a_question_calling_a_level_its_own_narrows_to_that_level(question, expected):
+    assert ask(question, today=TODAY).doc_ids == expected
+
+
+def test_a_level_word_yields_to_a_name_a_scope_and_a_level_nobody_has():
+    assert ask("内蒙古全区的地区生产总值是多少？").doc_ids == ("neimenggu-2025",)  # the name wins over 全区
+    assert ask("全区财政收入是多少？", Scope(place="安徽")).doc_ids == ("anhui-2025",)
+    assert ask("全市财政收入是多少？", today=TODAY).doc_ids == ALL_IDS  # no city indexed: no narrowing
+    assert ask("那工业呢？", context=["我们街道去年经济怎么样？"]).doc_ids == ("kandun-2023",)
+
+
 # --- an explicit scope ------------------------------------------------------------------------------
 
 def test_an_explicit_report():

@@ -3,6 +3,7 @@ copy / share / print, the citation reader with deep links, Back and reload, one 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -40,7 +41,7 @@ def test_scope_says_whose_report_and_the_answer_copies_shares_and_prints(page, a
     reply.get_by_role("link", name="复制").click()  # problem 4: plain text with numbered sources
     copied = clipboard(page)
     assert copied.startswith("问：地区生产总值是多少？\n范围：吉林省\n答：据《") and "<" not in copied, copied
-    assert f"[1] 《{JILIN}》" in copied and "第21段：“" in copied
+    assert re.search(rf"\[1\] 《{JILIN}》 .+ 第\d+段：“", copied), copied
     expect(page.locator("#govqa-toast")).to_have_text("已复制回答和来源")
 
     reply.get_by_role("link", name="分享链接").click()

@@ -20,6 +20,12 @@ class Citation:
     year: int | None = None  # the cited report's year
 
 
+# Answer.kind: what kind of reply it is, when it is not taken from the reports.
+FROM_REPORTS = "reports"  # an answer quoted from the reports, or a refusal after searching them
+SMALLTALK = "smalltalk"  # a greeting, thanks or "你能做什么" answered with what the assistant does; no report consulted
+SERVICE = "service"  # a service how-to (怎么办理居住证) sent to 12345; no report consulted
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -31,6 +37,7 @@ class Answer:
     notice: str = ""  # e.g. "生成模型不可用，已改用摘录式回答"
     related: tuple[Citation, ...] = field(default=())  # closest paragraphs shown when refusing
     also_in: tuple[str, ...] = ()  # titles of other reports that also speak to the question
+    kind: str = FROM_REPORTS  # FROM_REPORTS, SMALLTALK or SERVICE
 
     def to_json(self) -> dict:
         return {

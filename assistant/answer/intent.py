@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.howto import asks_service
 from index.textnorm import normalize
 from index.time_role import UNKNOWN, either
 
@@ -19,10 +20,6 @@ _DOCUMENT_WORDS = re.compile(r"报告|文件|回顾|目标任务|总结|规划|�
 # Who gave the report, when, at which meeting: answered from the report's identity (index.identity).
 _ABOUT_REPORT = re.compile(r"谁作|谁做|谁讲|由谁|谁代表|报告人|作报告的|哪位|哪次会议|什么会议|哪个会议|哪一次会议|在哪.{0,4}会|"
                            r"哪天作|什么时候作|何时作|哪天发布|什么时候发布|何时发布|发布时间|发布日期|成文日期|文号|发布机构|哪个单位发布")
-# How to get a service done (居住证、社保卡、公积金): reports review and plan government work, they hold no
-# procedures; such questions are sent to the service hotline instead of being answered with a near miss.
-_PROCEDURE = re.compile(r"(?:怎么|怎样|如何|在哪里?|去哪里?|到哪里?)[^，。？?]{0,4}?(?:办理|办|申请|补办|提取|缴纳|交|查询|预约|领取|报名|注册|开具|挂号)|"
-                        r"办理流程|办事流程|需要(?:哪些|什么)材料|(?:电话|热线)是多少|天气")
 # Words that ask for a plan's figure rather than what was achieved (target role); from how reports write
 # their plan parts (预期目标、力争、计划、安排) and how people ask about them (打算、要).
 TARGET_ASKED = re.compile(r"目标|预期|计划|力争|打算|安排|争取|要求|任务|部署|准备|将要|(?<![主重需只紧必想])要(?=[\u4e00-\u9fff])")
@@ -44,7 +41,7 @@ class Intent:
     wants_list: bool  # "which ones": several sentences may answer
     wants_outline: bool  # the report's own structure ("分为哪几部分")
     about_report: bool  # who gave the report, when, at which meeting: its identity answers
-    asks_procedure: bool  # how to get a service done: no report says, the hotline does
+    asks_procedure: bool  # how to get a service done (assistant.answer.howto): no report says, the hotline does
     about_promise: bool  # what was promised (承诺/说要), or whether a plan was done: the ledger answers
     asks_status: bool  # "…了吗" about a plan: the ledger says how it went
     role_asked: str = UNKNOWN  # index.time_role.ACHIEVED or TARGET when the words say which is wanted
@@ -56,13 +53,14 @@ def classify(typed: str, focus: str, search: str) -> Intent:
     own, resolved, asked = normalize(typed), normalize(search), normalize(focus)  # Traditional input too
     promised = bool(PROMISED.search(own))
     asks_status = bool(DONE_ASKED.search(own)) and bool(PLANNED.search(own) or promised)
+    wants_number = bool(_QUANTITY.search(asked))
     return Intent(
-        wants_number=bool(_QUANTITY.search(asked)),
+        wants_number=wants_number,
         wants_time=bool(_WHEN.search(asked)),
         wants_list=bool(_LIST.search(asked)),
         wants_outline=bool(_OUTLINE_ASK.search(resolved) and _DOCUMENT_WORDS.search(resolved)),
         about_report=bool(_ABOUT_REPORT.search(own)),
-        asks_procedure=bool(_PROCEDURE.search(own)),
+        asks_procedure=asks_service(own, figure_asked=wants_number),
         about_promise=promised or asks_status,
         asks_status=asks_status,
         role_asked=either(bool(TARGET_ASKED.search(own)), bool(ACHIEVED_ASKED.search(own))),

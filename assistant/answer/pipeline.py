@@ -5,10 +5,14 @@ When several reports could answer, the answer comes from the one with the best e
 (据《…》), and lists the others that also speak to it (Answer.also_in) — figures of different governments
 or years are never mixed in one answer.
 
-Routes, picked from the Intent before anything is searched:
+Routes, picked before anything is searched:
+- small talk (你好, 谢谢, 你能做什么; assistant.answer.courtesy): what the assistant does and which reports it
+  holds, never a report sentence; a greeting before or thanks after a real question is taken off it;
+- service how-to (怎么办理居住证; assistant.answer.howto): refused with what the reports cover and where to ask;
 - ledger: a question about what was promised (and, unscoped, the ledger has matching rows);
 - outline: a question about the report's own structure, answered with its headings;
-- search: everything else — retrieve, score sentences, judge, then quote (or generate).
+- search: everything else — retrieve, score sentences, judge, then quote (or generate); a refusal offers the
+  closest body paragraphs as reading (assistant.answer.related), never headings or the metadata block.
 """
 
 from __future__ import annotations
@@ -19,14 +23,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from assistant.answer import evidence, outline, verdict
+from assistant.answer import evidence, outline, related, replies, verdict
+from assistant.answer.courtesy import smalltalk, without_courtesy
 from assistant.answer.extractive import citation_for, compose
 from assistant.answer.question import Question, prepare, without_names
 from assistant.answer.scope import Routing, Scope, route
 from assistant.answer.weights import AnswerWeights
 from assistant.errors import IndexMissing, LLMUnavailable
 from assistant.ledger.chat import answer_from_ledger
-from assistant.records import Answer, Citation
+from assistant.records import FROM_REPORTS, SERVICE, SMALLTALK, Answer, Citation
 from index.identity import KINDS
 from index.records import Chunk, Hit, Paragraph, Report
 from index.retrieval import Snapshot
@@ -38,8 +43,6 @@ if TYPE_CHECKING:
 
 RELATED_ON_REFUSAL = 3
 REFUSAL_OPENING = "报告中没有找到这个问题的答案："  # every refusal opens so (the UI and tests look for it)
-PROCEDURE_REFUSAL = (f"{REFUSAL_OPENING}政府工作报告讲的是一年的工作回顾和计划，不含具体办事流程。"
-                     "办理业务请咨询 12345 政务服务便民热线或当地政务服务中心。")
 IDENTITY_PARAGRAPHS = 6
 MEETING_ASKED = re.compile(r"会议|大会|会上")
 DATE_ASKED = re.compile(r"哪天|何时|什么时候|时间|日期|哪一天|几月")  # the title, date, meeting and speaker lines open a report
@@ -99,13 +102,18 @@ class AnswerPipeline:
         snapshot = self.snapshot()  # one index state for the whole answer: routing and every search
         routing = route(question, scope, reports, context=[c for c in earlier if isinstance(c, str)],
                         corpus_uses=snapshot.vocabulary(doc_ids).knows)
+        held = [r for r in reports if r.doc_id in routing.doc_ids] or reports  # what the user's scope holds
+        if talk := smalltalk(question):  # 你好 / 谢谢: never searched, never merged with the previous question
+            return _answer(question, False, in_script_of(question, replies.to_smalltalk(talk, held)), (), (), started,
+                           kind=SMALLTALK)
         # Once scoped, the government's name and the document's own name (政府工作报告) only match its title lines.
         document_words = KINDS if routing.named else ()
         prepared = without_names(self._prepare(question, history, routing), (*routing.named, *document_words))
         if routing.refusal:
             return _answer(question, False, in_script_of(question, f"{REFUSAL_OPENING}{routing.refusal}"), (), (), started)
         if prepared.intent.asks_procedure:
-            return _answer(question, False, in_script_of(question, PROCEDURE_REFUSAL), (), (), started)
+            return _answer(question, False, in_script_of(question, REFUSAL_OPENING + replies.to_service(held)), (), (),
+                           started, kind=SERVICE)
         if prepared.intent.about_promise and not doc_ids and scope.empty:
             from_ledger = answer_from_ledger(prepared.typed, prepared.intent.asks_status, self.ledger)
             if from_ledger is not None:
@@ -142,7 +150,7 @@ class AnswerPipeline:
 
     def _prepare(self, question: str, history: Sequence[dict] | None, routing: Routing) -> Question:
         plan_year = routing.plan_year
-        prepared = prepare(question, history, self.max_question_chars, plan_year)
+        prepared = prepare(without_courtesy(question), history, self.max_question_chars, plan_year)
         generator = self.generator()
         if generator is not None and history and prepared.search == prepared.typed:
             # The rules found no follow-up to resolve; the model may (它/那个项目 → the thing named before).
@@ -202,7 +210,7 @@ class AnswerPipeline:
 
     def _from_search(self, question: str, prepared: Question, found: Found, started: float) -> Answer:
         if not found.verdict.answerable:
-            return _refusal(question, found.verdict.reason, found, started, "")
+            return self._refusal(question, found, started)
         notice = ""
         if (generator := self.generator()) is not None:
             try:
@@ -233,6 +241,15 @@ class AnswerPipeline:
                 if numbered:
                     return self._items_after(found, i, numbered)
         return list(found.chosen), []
+
+    def _refusal(self, question: str, found: Found, started: float) -> Answer:
+        """Why not, and — when the evidence is about what was asked — the closest readable paragraphs."""
+        near = related.closest(found.ranked, self.reports.report, RELATED_ON_REFUSAL) if found.verdict.on_topic else []
+        shown = tuple(citation_for(i + 1, hit, "", found.titles) for i, hit in enumerate(near))
+        text = in_script_of(question, f"{REFUSAL_OPENING}{found.verdict.reason}")
+        if shown:
+            text += in_script_of(question, "以下是最接近的段落，供参考。")
+        return Answer(question, False, text, (), tuple(found.ranked), _elapsed_ms(started), "", shown)
 
     @staticmethod
     def _items_after(found: Found, i: int, numbered: Sequence[tuple[Paragraph, str]]) -> tuple[list[evidence.Evidence], list[Hit]]:
@@ -279,17 +296,9 @@ def _named(answer: Answer, reports: Mapping[str, Report], also_in: tuple[str, ..
     return replace(answer, text=text, citations=citations, also_in=also_in)
 
 
-def _refusal(question: str, reason: str, found: Found, started: float, notice: str) -> Answer:
-    related = tuple(citation_for(i + 1, hit, "", found.titles) for i, hit in enumerate(found.ranked[:RELATED_ON_REFUSAL]))
-    text = in_script_of(question, f"{REFUSAL_OPENING}{reason}")
-    if related:
-        text += in_script_of(question, "以下是最接近的段落，供参考。")
-    return Answer(question, False, text, (), tuple(found.ranked), _elapsed_ms(started), notice, related)
-
-
 def _answer(question: str, answered: bool, text: str, citations: Sequence[Citation], hits: Sequence[Hit],
-            started: float, notice: str = "") -> Answer:
-    return Answer(question, answered, text, tuple(citations), tuple(hits), _elapsed_ms(started), notice)
+            started: float, notice: str = "", kind: str = FROM_REPORTS) -> Answer:
+    return Answer(question, answered, text, tuple(citations), tuple(hits), _elapsed_ms(started), notice, kind=kind)
 
 
 def _elapsed_ms(started: float) -> float:

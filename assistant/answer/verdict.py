@@ -26,6 +26,8 @@ _ASKERS = frozenset("多少 几 叫 几个 几家 几条 几名 几位 几所 �
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TIME = re.compile(r"(?:19|20)\d{2}|\d{1,2}月|年底|年内|上半年|下半年")
 _NOUNISH = ("n", "vn", "l")
+UNRELATED = "报告中没有与这个问题相关的内容。"
+NOT_CHINESE = "问题里没有报告涉及的内容，请用中文描述想了解的事项。"
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:十|百|千|万|亿)*({'|'.join(map(re.escape, words('measure_units.txt')))})")
 
 
@@ -33,23 +35,25 @@ _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:十|百|千|万|亿)*({'|'.join(map
 class Verdict:
     answerable: bool
     reason: str  # shown to the user when refusing; empty when answerable
+    on_topic: bool = True  # the best sentences are about what was asked: worth offering as reading when refusing
 
 
 def judge(question: Question, chosen: Sequence[Evidence], lexical: Vocabulary, corpus_years: set[int],
           weights: AnswerWeights = AnswerWeights()) -> Verdict:
     if not chosen:
-        return Verdict(False, "报告中没有找到相关内容。")
+        return Verdict(False, "报告中没有找到相关内容。", on_topic=False)
     missing_years = [y for y in question.years if y not in corpus_years]
     if missing_years:
         return Verdict(False, f"报告中没有{'、'.join(map(str, missing_years))}年的相关内容。")
     topic = Terms.known(question.focus, lexical)
     if not any(_CJK.search(a) for alts in topic.alternatives for a in alts):
-        # Only digits, Latin words or markup match: nothing the report is about was asked.
-        return Verdict(False, "问题里没有报告涉及的内容，请用中文描述想了解的事项。")
+        # Only digits, Latin words or markup match: nothing the report is about was asked. Asked in Chinese,
+        # the words are simply not the reports' (考驾照); only a question without any is asked to use Chinese.
+        return Verdict(False, UNRELATED if _CJK.search(question.focus) else NOT_CHINESE, on_topic=False)
     asked = Terms.of(question.focus, lexical)
     if sum(topic.weights) < weights.min_known_share * sum(asked.weights):
         # Most of what was asked is words no report uses (杭州地铁线路, 系统提示词).
-        return Verdict(False, "报告中没有与这个问题相关的内容。")
+        return Verdict(False, UNRELATED)
     measured = measured_noun(question.focus)
     if measured and not any(lexical.knows(a) for a in (measured, *SYNONYMS.get(measured, ()))):
         return Verdict(False, f"报告中没有提到“{measured}”。")

@@ -34,12 +34,9 @@ class ReviewSource(Protocol):
     def eval_cases(self) -> list[dict]: ...
 
 
-def show_review(gate: StaffGate, feedback: ReviewSource | None, token: str | None,
-                request: Any) -> tuple[str, dict, str]:
-    """(the review list, the export's download button, the action's message)."""
+def show_review(gate: StaffGate, feedback: ReviewSource, token: str | None, request: Any) -> tuple[str, dict, str]:
+    """(the review list, the download button of the export, the action's message)."""
     gate.require_session(token, request)
-    if feedback is None:
-        return plain_html("本服务未记录居民反馈。"), _download(None), ""
     try:
         rows, cases = feedback.to_review(), feedback.eval_cases()
     except sqlite3.Error:

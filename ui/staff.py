@@ -224,12 +224,15 @@ def corrected_preview(gate: StaffGate, assistant: StaffAssistant, token: str | N
     return render_preview(report, existing), gr.update(value=report.title), report.title
 
 
-def cleared_upload(gate: StaffGate, token: str | None, request: Any) -> tuple[None, str, dict, dict, dict, dict, dict]:
-    """After 确认导入 (or the file removed): (empty upload, no preview, and hidden 确认导入, title, government,
-    year and 按修改更新预览)."""
+def cleared_upload(gate: StaffGate, token: str | None, pending: str | None,
+                   request: Any) -> tuple[None, None, str, dict, dict, dict, dict, dict]:
+    """After 确认导入, or the file removed before it: the pending upload deleted, and (empty upload, nothing
+    pending, no preview, and hidden 确认导入, title, government, year and 按修改更新预览)."""
     gate.require_session(token, request)
+    if pending:
+        discard_upload(pending)
     hidden = gr.update(visible=False)
-    return None, "", hidden, hidden, hidden, hidden, hidden
+    return None, None, "", hidden, hidden, hidden, hidden, hidden
 
 
 def staff_correction(assistant: StaffAssistant, path: Path, title: str | None, place: str | None,
@@ -335,13 +338,15 @@ def refreshed_lists(gate: StaffGate, assistant: StaffAssistant, token: str | Non
 
 
 def after_login(gate: StaffGate, assistant: StaffAssistant, feedback: ReviewSource | None, token: str | None,
-                request: Any) -> tuple[dict, str, dict, str]:
-    """The screens filled once the panel shows: (retrieval-test choices, review list, its download, its message);
-    nothing after a failed login."""
+                request: Any) -> tuple:
+    """The screens filled once the panel shows: (retrieval-test choices, and with a feedback store the review
+    list, its download and its message); nothing after a failed login."""
+    count = 4 if feedback is not None else 1
     if not token:
-        return gr.update(), gr.update(), gr.update(), gr.update()
+        return (gr.update(),) * count
     gate.require_session(token, request)
-    return scope_choices(assistant.reports()), *show_review(gate, feedback, token, request)
+    reviewed = show_review(gate, feedback, token, request) if feedback is not None else ()
+    return scope_choices(assistant.reports()), *reviewed
 
 
 # --- layout ----------------------------------------------------------------------------------------
@@ -370,40 +375,40 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant, feedback: Review
         login_button = gr.Button("登录", variant="primary")
     login_message = gr.HTML()
     with gr.Column(visible=False) as panel:  # not in the page at all until login
-        with gr.Tabs():
-            with gr.Tab("报告管理", id="staff-reports"):
-                gr.Markdown("### 导入报告\n支持 TXT、DOCX、PDF、HTML。上传后先预览解析结果，确认无误再导入；"
-                            "同一文件（同名）再次导入会替换旧版本，名称不同的文件是新报告。")
-                upload = gr.File(label="上传报告", file_types=REPORT_TYPES, type="filepath")
-                preview = gr.HTML(elem_id="govqa-staff-preview")
-                with gr.Row():  # what the file reads as; staff correct it before 确认导入
-                    title = gr.Textbox(label="报告标题", visible=False, max_lines=1, scale=3)
-                    place = gr.Textbox(label="发布政府（地名）", visible=False, max_lines=1, scale=2)
-                    year = gr.Number(label="报告年份", visible=False, precision=0, scale=1)
-                pending = gr.State(None)
-                filled_title = gr.State(None)  # the title the form filled in, not staff: it follows corrections
-                with gr.Row():
-                    refresh = gr.Button("按修改更新预览", variant="secondary", visible=False)
-                    confirm = gr.Button("确认导入", variant="primary", visible=False)
-                ingest_message = gr.HTML()
-                gr.Markdown("### 已导入的报告")
-                listing = gr.HTML()
-                with gr.Row():
-                    to_delete = gr.Dropdown(label="选择要删除的报告", choices=[], scale=4)
-                    delete_button = gr.Button("删除", variant="stop", scale=1)
-                delete_message = gr.HTML()
-                pending_delete = gr.State(None)  # the report the confirmation names: what 确认删除 deletes
-                with gr.Row(visible=False) as confirm_row:
-                    confirm_delete = gr.Button("确认删除", variant="stop")
-                    cancel = gr.Button("取消", variant="secondary")
-            with gr.Tab("检索测试", id="staff-retrieval"):
-                gr.Markdown("向一份报告（或全部报告）提问，查看检索到的段落、各路分数，以及居民会得到的回答。")
-                with gr.Row():
-                    probe_scope = gr.Dropdown(label="检索范围", choices=[], scale=2)
-                    probe_question = gr.Textbox(label="测试问题", max_lines=1, scale=3)
-                probe_button = gr.Button("开始检索测试", variant="primary")
-                probe_result = gr.HTML(elem_id="govqa-staff-retrieval")
-            with gr.Tab("反馈复核", id="staff-review"):
+        with gr.Accordion("报告管理", open=True):
+            gr.Markdown("### 导入报告\n支持 TXT、DOCX、PDF、HTML。上传后先预览解析结果，确认无误再导入；"
+                        "同一文件（同名）再次导入会替换旧版本，名称不同的文件是新报告。")
+            upload = gr.File(label="上传报告", file_types=REPORT_TYPES, type="filepath")
+            preview = gr.HTML(elem_id="govqa-staff-preview")
+            with gr.Row():  # what the file reads as; staff correct it before 确认导入
+                title = gr.Textbox(label="报告标题", visible=False, max_lines=1, scale=3)
+                place = gr.Textbox(label="发布政府（地名）", visible=False, max_lines=1, scale=2)
+                year = gr.Number(label="报告年份", visible=False, precision=0, scale=1)
+            pending = gr.State(None)
+            filled_title = gr.State(None)  # the title the form filled in, not staff: it follows corrections
+            with gr.Row():
+                refresh = gr.Button("按修改更新预览", variant="secondary", visible=False)
+                confirm = gr.Button("确认导入", variant="primary", visible=False)
+            ingest_message = gr.HTML()
+            gr.Markdown("### 已导入的报告")
+            listing = gr.HTML()
+            with gr.Row():
+                to_delete = gr.Dropdown(label="选择要删除的报告", choices=[], scale=4)
+                delete_button = gr.Button("删除", variant="stop", scale=1)
+            delete_message = gr.HTML()
+            pending_delete = gr.State(None)  # the report the confirmation names: what 确认删除 deletes
+            with gr.Row(visible=False) as confirm_row:
+                confirm_delete = gr.Button("确认删除", variant="stop")
+                cancel = gr.Button("取消", variant="secondary")
+        with gr.Accordion("检索测试", open=False):
+            gr.Markdown("向一份报告（或全部报告）提问，查看检索到的段落、各路分数，以及居民会得到的回答。")
+            with gr.Row():
+                probe_scope = gr.Dropdown(label="检索范围", choices=[], scale=2)
+                probe_question = gr.Textbox(label="测试问题", max_lines=1, scale=3)
+            probe_button = gr.Button("开始检索测试", variant="primary")
+            probe_result = gr.HTML(elem_id="govqa-staff-retrieval")
+        if feedback is not None:  # no store, no review
+            with gr.Accordion("反馈复核", open=False):
                 gr.Markdown("居民点了 👎 的回答（附说明）和未能回答的问题，最新的在前。可下载为评测问题（JSONL，"
                             "格式同 eval/questions/*.jsonl）。")
                 with gr.Row():
@@ -411,8 +416,11 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant, feedback: Review
                     review_download = gr.DownloadButton("下载评测问题（JSONL）", interactive=False)
                 review_message = gr.HTML()
                 review_list = gr.HTML(elem_id="govqa-staff-review")
+            review = [review_list, review_download, review_message]
+        else:
+            review = []
         logout_button = gr.Button("退出登录", variant="secondary")
-    messages = [login_message, ingest_message, delete_message, probe_result, review_message]
+    messages = [login_message, ingest_message, delete_message, probe_result, *review[2:]]
 
     def action(triggers: list, fn: Callable[..., Any], inputs: Any, outputs: Any):
         """One staff action: every message area is emptied in the page as it starts, then fn runs on the server."""
@@ -440,8 +448,8 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant, feedback: Review
                    filled: str | None, request: gr.Request):
         return corrected_preview(gate, assistant, session, path, title, place, year, request, filled)
 
-    def on_cleared(session: str | None, request: gr.Request):
-        return cleared_upload(gate, session, request)
+    def on_cleared(session: str | None, path: str | None, request: gr.Request):
+        return cleared_upload(gate, session, path, request)
 
     def on_confirm(session: str | None, path: str | None, title: str, place: str, year: float | None,
                    filled: str | None, request: gr.Request, progress=gr.Progress()):
@@ -471,18 +479,18 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant, feedback: Review
     action([password.submit, login_button.click], on_login, password, [token, ticket, password, login_message]).then(
         None, ticket, None, js=SET_COOKIE_JS, **PRIVATE).then(
         on_show, token, [login_form, panel, listing, to_delete], **PRIVATE).then(
-        on_after_login, token, [probe_scope, review_list, review_download, review_message], **PRIVATE)
+        on_after_login, token, [probe_scope, *review], **PRIVATE)
     action([logout_button.click], on_logout, token, [token, password, login_form, panel, login_message])
 
-    upload_form = [upload, preview, confirm, title, place, year, refresh]
+    upload_form = [upload, pending, preview, confirm, title, place, year, refresh]
     action([upload.upload], on_upload, [token, upload],
            [preview, pending, confirm, title, place, year, refresh, filled_title])
-    action([upload.clear], on_cleared, token, upload_form)
+    action([upload.clear], on_cleared, [token, pending], upload_form)
     action([refresh.click, title.submit, place.submit, year.submit], on_refresh,
            [token, pending, title, place, year, filled_title], [preview, title, filled_title])
     committed = action([confirm.click], on_confirm, [token, pending, title, place, year, filled_title],
                        [ingest_message, pending, confirm])
-    committed.then(on_cleared, token, upload_form, **PRIVATE)
+    committed.then(on_cleared, [token, pending], upload_form, **PRIVATE)
 
     action([delete_button.click], on_ask_delete, [token, to_delete],
            [delete_message, confirm_row, pending_delete, confirm_delete])
@@ -492,7 +500,8 @@ def build_staff_tab(gate: StaffGate, assistant: StaffAssistant, feedback: Review
                      [delete_message, confirm_row, pending_delete])
 
     action([probe_button.click, probe_question.submit], on_probe, [token, probe_scope, probe_question], probe_result)
-    action([review_refresh.click], on_review, token, [review_list, review_download, review_message])
+    if review:
+        action([review_refresh.click], on_review, token, review)
 
     changes = [committed, deleted]
     for change in changes:

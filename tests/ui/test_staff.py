@@ -107,7 +107,7 @@ def test_every_new_staff_handler_refuses_without_the_session(tmp_path: Path, sto
     token, request = logged_in(gate)
     handlers = [
         lambda t, r: staff.corrected_preview(gate, fake, t, str(upload), "", "海拉尔区", 2015, r),
-        lambda t, r: staff.cleared_upload(gate, t, r),
+        lambda t, r: staff.cleared_upload(gate, t, str(upload), r),
         lambda t, r: staff.ask_delete(gate, fake, t, "kd", r),
         lambda t, r: staff.confirmed_delete(gate, fake, t, "kd", r),
         lambda t, r: staff.cancel_delete(gate, t, r),
@@ -123,12 +123,19 @@ def test_every_new_staff_handler_refuses_without_the_session(tmp_path: Path, sto
                 handler(bad_token, bad_request)
         handler(token, request)  # the live session passes
     assert fake.deleted == ["kd"]  # only by the live session's confirmed delete
-    assert len(fake.searched) == 1 and upload.exists()
+    assert len(fake.searched) == 1 and not upload.exists()  # only the live session's clearing deleted it
 
 
-def test_after_a_failed_login_nothing_is_filled_and_nothing_is_refused(store: FeedbackStore) -> None:
-    assert all(update == gr.update() for update in staff.after_login(StaffGate(PASSWORD), FakeStaffAssistant(),
-                                                                      store, None, Request()))
+def test_after_login_fills_the_retrieval_choices_and_the_review_only_with_a_store(store: FeedbackStore) -> None:
+    gate, fake = StaffGate(PASSWORD), FakeStaffAssistant()
+    failed = staff.after_login(gate, fake, store, None, Request())  # a failed login: nothing filled, nothing refused
+    assert len(failed) == 4 and all(update == gr.update() for update in failed)
+    token, request = logged_in(gate)
+    choices, review, download, _ = staff.after_login(gate, fake, store, token, request)
+    assert choices["choices"][0] == ("全部报告", ALL_REPORTS) and choices["value"] == ALL_REPORTS
+    assert ("坎墩街道报告（kd）", "kd") in choices["choices"] and "暂无" in review
+    (alone,) = staff.after_login(gate, fake, None, token, request)
+    assert alone == choices
 
 
 # --- upload preview --------------------------------------------------------------------------------
@@ -165,8 +172,13 @@ def test_corrected_government_and_year_reach_the_preview_and_the_index(fake_assi
     (report,) = [r for r in fake_assistant.reports() if r.doc_id == "nameless"]
     assert (report.identity.place, report.identity.year, report.title) == ("海拉尔区", 2016, "2016年海拉尔区政府工作报告")
     assert report.identity.corrected == ("place", "year")
-    cleared = staff.cleared_upload(gate, token, request)
-    assert cleared[:2] == (None, "") and not any(update["visible"] for update in cleared[2:])
+    cleared = staff.cleared_upload(gate, token, None, request)
+    assert cleared[:3] == (None, None, "") and not any(update["visible"] for update in cleared[3:])
+    again = tmp_path / "again" / "nameless.txt"
+    again.parent.mkdir()
+    again.write_text(NAMELESS, encoding="utf-8")
+    staff.cleared_upload(gate, token, str(again), request)  # the file removed before 确认导入
+    assert not again.exists()
 
 
 def test_chunk_preview_lists_breadcrumb_paragraph_and_text_escaped_and_capped() -> None:
@@ -265,7 +277,6 @@ def test_review_lists_votes_and_refusals_newest_first_and_exports_eval_cases(sto
     empty = FeedbackStore.for_index(tmp_path / "empty")
     html, download, message = show_review(gate, empty, token, request)
     assert "暂无" in html and not download["interactive"] and download["value"] is None and message == ""
-    assert "未记录居民反馈" in show_review(gate, None, token, request)[0]
 
 
 def test_export_file_is_named_by_its_content(tmp_path: Path) -> None:
@@ -291,3 +302,6 @@ def test_every_staff_action_first_clears_every_message_area(store: FeedbackStore
     buttons = {c["id"]: c["props"].get("value") for c in by_id.values() if c["type"] in ("button",)}
     pressed = {buttons[i] for i, event in triggers if i in buttons and event == "click"}
     assert {"登录", "退出登录", "按修改更新预览", "确认导入", "删除", "确认删除", "取消", "开始检索测试", "刷新"} <= pressed
+    with gr.Blocks() as without_store:
+        staff.build_staff_tab(StaffGate(PASSWORD), FakeStaffAssistant())
+    assert not [b for b in without_store.blocks.values() if isinstance(b, gr.DownloadButton)]  # no review screen

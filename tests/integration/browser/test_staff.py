@@ -69,7 +69,7 @@ def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, server
     shot(page, "08-staff-report-listed")
 
     # Retrieval test against the new report: ranked chunks with their scores, and the answer.
-    page.get_by_role("tab", name="检索测试").click()
+    page.get_by_role("button", name="检索测试").click()  # the staff tab's sections fold open
     page.get_by_label("检索范围").click()
     page.get_by_role("option", name=CORRECTED_TITLE, exact=False).click()
     page.get_by_label("测试问题").fill("计划新增多少公共停车位？")
@@ -83,7 +83,7 @@ def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, server
     shot(page, "08a-staff-retrieval-test")
 
     # Review: newest first, the resident's comment as text, downloadable as eval cases.
-    page.get_by_role("tab", name="反馈复核").click()
+    page.get_by_role("button", name="反馈复核").click()
     page.get_by_role("button", name="刷新").click()
     review = page.locator("#govqa-staff-review li")
     expect(review.first).to_contain_text(f"问：2024年GDP是多少？（{page.size}）")
@@ -100,7 +100,6 @@ def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, server
     shot(page, "08b-staff-review")
 
     # Delete: a first click only asks, naming the report; the second, named button deletes.
-    page.get_by_role("tab", name="报告管理").click()
     page.get_by_label("选择要删除的报告").click()
     page.get_by_role("option", name="ceshi-street-2024", exact=False).click()
     page.get_by_role("button", name="删除", exact=True).click()

@@ -21,6 +21,7 @@ from assistant.records import Answer
 FEEDBACK_FILE = "feedback.sqlite3"
 RATINGS = (-1, 0, 1)  # 👎, no vote, 👍
 MAX_COMMENT_CHARS = 1000  # a resident's note, not a file (GOVQA_MAX_COMMENT_CHARS)
+REVIEW_LIMIT = 200  # rows on the staff review screen; the export has them all
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT NOT NULL DEFAULT ''
 )
 """
+_NEEDS_REVIEW = "rating < 0 OR answered = 0"  # 👎 answers and refusals become regression cases
 _COLUMNS = "id, created_at, question, answer, answered, citations, history, rating, comment"
 
 
@@ -49,11 +51,6 @@ class FeedbackRow:
     history: list[dict]  # the conversation before the question: [{role, content}]
     rating: int
     comment: str
-
-    @property
-    def needs_review(self) -> bool:
-        """👎 answers and refusals become regression cases."""
-        return self.rating < 0 or not self.answered
 
 
 def _now() -> str:
@@ -112,38 +109,65 @@ class FeedbackStore:
     def rows(self) -> list[FeedbackRow]:
         with self._db() as db:
             fetched = db.execute(f"SELECT {_COLUMNS} FROM feedback ORDER BY id").fetchall()
-        return [
-            FeedbackRow(i, created, q, a, bool(answered), json.loads(cites), json.loads(hist), rating, comment)
-            for i, created, q, a, answered, cites, hist, rating, comment in fetched
-        ]
+        return [_row(values) for values in fetched]
+
+    def to_review(self, limit: int = REVIEW_LIMIT) -> list[FeedbackRow]:
+        """👎 answers and refused questions, newest first: the staff review screen."""
+        return self._needing_review("DESC", limit)
+
+    def _needing_review(self, order: str, limit: int = -1) -> list[FeedbackRow]:
+        with self._db() as db:
+            fetched = db.execute(f"SELECT {_COLUMNS} FROM feedback WHERE {_NEEDS_REVIEW} ORDER BY id {order} LIMIT ?",
+                                 (limit,)).fetchall()
+        return [_row(values) for values in fetched]
+
+    def eval_cases(self) -> list[dict]:
+        """👎 and refused questions as eval questions (eval/harness.py's format). A question asked again with
+        the same history is one case (the newest). Staff complete the fields each case's `to_complete` names."""
+        latest: dict[str, FeedbackRow] = {}
+        for row in self._needing_review("ASC"):
+            latest[json.dumps([row.question, row.history], ensure_ascii=False)] = row
+        return [_as_question(row) for row in latest.values()]
 
     def export(self, out: Path) -> int:
-        """Write 👎 and refused questions as an eval question file (JSONL); returns how many.
-
-        A question asked again with the same history is exported once (the newest). Staff fill in
-        `gold_paragraphs` and `answer_facts`, or set `answerable` to false, before using the file.
-        """
-        latest: dict[str, FeedbackRow] = {}
-        for row in (r for r in self.rows() if r.needs_review):
-            latest[json.dumps([row.question, row.history], ensure_ascii=False)] = row
+        """Write `eval_cases` as an eval question file (JSONL); returns how many."""
+        cases = self.eval_cases()
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        lines = [json.dumps(_as_question(row), ensure_ascii=False) for row in latest.values()]
-        out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        return len(lines)
+        out.write_text(as_jsonl(cases), encoding="utf-8")
+        return len(cases)
+
+
+def as_jsonl(cases: list[dict]) -> str:
+    return "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
+
+
+def _row(values: tuple) -> FeedbackRow:
+    i, created, q, a, answered, cites, hist, rating, comment = values
+    return FeedbackRow(i, created, q, a, bool(answered), json.loads(cites), json.loads(hist), rating, comment)
+
+
+# What staff must fill in before a case can gate anything: the export's guesses are only placeholders.
+TO_COMPLETE = {
+    "answerable": "确认报告能否回答（能答 true，不能答 false）",
+    "gold_paragraphs": "能答时填写：回答所依据的原文句子（可多句）",
+    "answer_facts": "能答时填写：答案必须包含的事实（数字、名称）",
+}
 
 
 def _as_question(row: FeedbackRow) -> dict:
     question = {
         "id": f"feedback-{row.id}",
         "question": row.question,
-        "answerable": True,  # a guess for staff to confirm
+        "answerable": True,  # a guess for staff to confirm (see TO_COMPLETE)
         "gold_paragraphs": [],
         "answer_facts": [],
         "kind": "feedback",
+        "to_complete": TO_COMPLETE,
         # What the resident saw and said, so staff can judge the case without the database.
         "feedback": {"rating": row.rating, "comment": row.comment, "answered": row.answered,
-                     "answer": row.answer, "time": row.created_at},
+                     "answer": row.answer, "time": row.created_at,
+                     "cited": [{k: c.get(k) for k in ("doc_id", "paragraph", "quote")} for c in row.citations]},
     }
     if row.history:
         question["history"] = row.history

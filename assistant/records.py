@@ -70,5 +70,6 @@ class Answer:
                 for h in self.hits
             ],
             "also_in": list(self.also_in),
+            "kind": self.kind,
             "latency_ms": round(self.latency_ms, 1),
         }

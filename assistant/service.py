@@ -25,7 +25,7 @@ from index.ingest import (
 )
 from index.places import gazetteer
 from index.reading.sizes import ReadLimits
-from index.records import Report
+from index.records import Hit, Report
 from index.retrieval import HybridRetriever
 from index.sync import sync_catalog
 from index.vector_store import VectorStore
@@ -169,3 +169,11 @@ class Assistant:
     def ask(self, question: str, history: Sequence[dict] | None = None,
             doc_ids: Sequence[str] | None = None, scope: Scope | None = None) -> Answer:
         return self.pipeline.ask(question, history, doc_ids, scope)
+
+    def rankings(self, query: str, doc_id: str | None = None) -> dict[str, list[Hit]]:
+        """Staff's retrieval test: the query's paragraphs as fused ("hybrid", the answer's top k) and as each
+        search ranks them alone ("dense", "lexical", every candidate fusion sees). Alone, a search's scores are
+        normalised as fusion normalises them, so the fused score is their weighted sum (or RRF sum)."""
+        s, doc_ids, snapshot = self.settings, [doc_id] if doc_id else None, self.index.snapshot()
+        return {mode: self.index.search(query, k, doc_ids, mode=mode, snapshot=snapshot)
+                for mode, k in (("hybrid", s.k_hits), ("dense", s.k_dense), ("lexical", s.k_lexical))}

@@ -20,7 +20,7 @@ import gradio as gr
 from assistant.answer.scope import Scope
 from assistant.feedback import FeedbackStore
 from assistant.ratelimit import RateLimiter
-from assistant.records import Answer
+from assistant.records import FROM_REPORTS, Answer
 from index.errors import GovQAError
 from index.records import Report
 from ui.page_scripts import BRIDGE_JS, COPY_ALL_JS, FOCUS_COMMENT_JS, SCROLL_JS, SCROLL_TO_OPEN_JS
@@ -79,7 +79,7 @@ def _prefixes(text: str, step: int) -> Iterator[str]:
 
 def _coverage(assistant: AssistantLike, answer: Answer) -> tuple[Coverage, ...]:
     """For a refusal: what the reports near the question (or all of them) do cover."""
-    if answer.answered:
+    if answer.answered or answer.kind != FROM_REPORTS:  # a greeting or a service how-to searched no report
         return ()
     doc_ids = dict.fromkeys(c.doc_id for c in answer.related) or [r.doc_id for r in assistant.reports()]
     return tuple(coverage_of(report) for report in map(assistant.report, doc_ids) if report)
@@ -310,7 +310,7 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
                     ledger_tab = build_ledger_tab(ledger, script)
             if gate.enabled:
                 with gr.Tab("工作人员", id="staff"):
-                    for change in build_staff_tab(gate, assistant):
+                    for change in build_staff_tab(gate, assistant, feedback=feedback):
                         change.then(lambda: _report_lists(assistant), None, [indexed, viewer_select], **PRIVATE)
                         if ledger_tab is not None:
                             ledger_tab.reload_on(change.then)

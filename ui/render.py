@@ -321,7 +321,7 @@ def render_answer(answer: Answer, turn: int = 0, script: Script = "auto", covera
 
 
 def render_error(message: str) -> str:
-    return f'<div class="answer-text error final">⚠️ {esc(message)}</div>'
+    return f'<div class="answer-text error">⚠️ {esc(message)}</div>'
 
 
 def user_message(question: str, scope_label: str = "") -> Message:

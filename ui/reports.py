@@ -1,16 +1,19 @@
 """Report markup: the viewer (every paragraph with its number and anchor), the staff preview of a
-parsed file before it is committed, and the staff list of indexed reports. Pure functions, escaped."""
+parsed file before it is committed (with the chunks it will be indexed as), and the staff list of indexed
+reports. Pure functions, escaped."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from index.records import Paragraph, Report
+from index.chunking import MAX_CHUNK_CHARS, chunk_report
+from index.records import Chunk, Paragraph, Report
 from index.textnorm import split_sentences
 from ui.render import ParagraphTarget, Script, esc, highlight, in_script, paragraph_anchor, shown
 
 HEADING_TAGS = ("h3", "h4", "h5")  # part, section, deeper
+PREVIEW_CHUNKS = 40  # chunks listed in the staff preview: enough to judge the splitting, not a whole report
 
 
 def _marked(text: str, sentences: tuple[int, int] | None) -> str:
@@ -74,8 +77,18 @@ def _render_tree(node: _Node) -> str:
     return f"<ul>{items}</ul>" if items else ""
 
 
+def render_chunks(chunks: Sequence[Chunk], shown_max: int = PREVIEW_CHUNKS) -> str:
+    """The chunks a report is indexed as: each with its section breadcrumb, paragraph and text."""
+    items = "".join(f'<li><div class="chunk-where">第{c.paragraph}段 · {esc(" › ".join(c.section))} · {len(c.text)}字</div>'
+                    f'<div class="chunk-text">{esc(c.text)}</div></li>' for c in chunks[:shown_max])
+    capped = f"，下面列出前 {shown_max} 块" if len(chunks) > shown_max else ""
+    return (f'<details class="chunks"><summary>分块预览：共 {len(chunks)} 块{capped}</summary>'
+            f"<p>每段一块，长段按整句切成不超过 {MAX_CHUNK_CHARS} 字的窗口；短标题行不单独成块，"
+            f"其文字随章节路径进入检索。</p><ol>{items}</ol></details>")
+
+
 def render_preview(report: Report, replaces: Report | None = None) -> str:
-    """What staff check before 确认导入: title, metadata, years, paragraph count and the section tree."""
+    """What staff check before 确认导入: title, metadata, years, paragraph count, the section tree and the chunks."""
     meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in report.metadata.items())
     warning = (f'<p class="warning">将替换已导入的同名报告《{esc(replaces.title)}》（{esc(replaces.doc_id)}）。</p>'
                if replaces else "")
@@ -88,7 +101,8 @@ def render_preview(report: Report, replaces: Report | None = None) -> str:
             f"<p>编号：{esc(report.doc_id)} · 文件：{esc(report.source)} · 年份：{_years(report)} · "
             f"共 {len(report.paragraphs)} 段</p>"
             f'<table class="meta">{meta or "<tr><td>未识别到文件信息</td></tr>"}</table>'
-            f"<details open><summary>章节结构</summary>{_render_tree(_section_tree(report.paragraphs))}</details></div>")
+            f"<details open><summary>章节结构</summary>{_render_tree(_section_tree(report.paragraphs))}</details>"
+            f"{render_chunks(chunk_report(report))}</div>")
 
 
 def render_report_list(reports: Sequence[Report]) -> str:

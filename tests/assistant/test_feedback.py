@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from assistant.cli.feedback import feedback_app
-from assistant.feedback import FEEDBACK_FILE, FeedbackStore
+from assistant.feedback import FEEDBACK_FILE, TO_COMPLETE, FeedbackStore, as_jsonl
 from assistant.records import Answer, Citation
 from eval.harness import load_questions
 
@@ -69,11 +69,25 @@ def test_export_writes_thumbs_down_and_refusals_as_eval_questions(store: Feedbac
     assert first == {
         "id": f"feedback-{down}", "question": "那2023年呢？", "answerable": True, "gold_paragraphs": [],
         "answer_facts": [], "kind": "feedback", "history": HISTORY,
+        "to_complete": TO_COMPLETE,  # what staff fill in: the rest are guesses
         "feedback": {"rating": -1, "comment": "答非所问", "answered": True, "answer": "GDP58亿元[1]。",
-                     "time": first["feedback"]["time"]},
+                     "time": first["feedback"]["time"], "cited": [{"doc_id": "kd", "paragraph": 5, "quote": "GDP58亿元。"}]},
     }
-    assert "history" not in second and second["feedback"]["answered"] is False
+    assert set(TO_COMPLETE) == {"answerable", "gold_paragraphs", "answer_facts"}  # the harness's own fields
+    assert "history" not in second and second["feedback"]["answered"] is False and second["feedback"]["cited"] == []
     assert refused != again
+    assert out.read_text("utf-8") == as_jsonl(store.eval_cases())  # the file staff download holds the same
+
+
+def test_review_lists_thumbs_down_and_refusals_newest_first(store: FeedbackStore) -> None:
+    store.record("2022年GDP是多少？", answer("2022年GDP是多少？"), 1)
+    store.record("工业产值呢？", answer("工业产值呢？"), 0)
+    refused = store.record("辖区有多少人口？", answer("辖区有多少人口？", answered=False), 0)
+    down = store.record("那2023年呢？", answer("那2023年呢？"), 0)
+    store.rate(down, -1)  # a vote given after the answer was recorded
+    newest = store.record("怎么办理居住证？", answer("怎么办理居住证？", answered=False), 0)
+    assert [r.id for r in store.to_review()] == [newest, down, refused]
+    assert [r.id for r in store.to_review(limit=2)] == [newest, down]
 
 
 def test_export_of_an_empty_store_writes_an_empty_file(store: FeedbackStore, tmp_path: Path) -> None:

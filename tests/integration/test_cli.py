@@ -19,7 +19,7 @@ def test_ask_json_has_exactly_the_documented_shape(cli_env):
     result = cli_env.invoke(app, ["ask", "--json", "2022年坎墩街道地区生产总值是多少？"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "answered", "answer", "citations", "hits", "also_in", "latency_ms"}
+    assert set(data) == {"question", "answered", "answer", "citations", "hits", "also_in", "kind", "latency_ms"}
     assert data["answered"] and "58亿元" in data["answer"]
     assert set(data["citations"][0]) == {"n", "doc_id", "doc_title", "report_title", "place", "year", "section",
                                          "paragraph", "quote", "text"}

@@ -53,9 +53,16 @@ def app_url(server: Server) -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator:
+def artifacts() -> Path:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+# Per module: Playwright's sync API keeps an event loop running while it is open, which would break later
+# tests of the session that call asyncio.run().
+@pytest.fixture(scope="module")
+def chromium(artifacts: Path) -> Iterator:
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])

@@ -29,9 +29,9 @@ def last_reply(page):
 
 
 def wait_for_final_reply(page):
-    """The last reply once streaming is over: answers and refusals end with sources, errors with ⚠️."""
+    """The last reply once streaming is over: only the final render wraps it in .reply (with its actions)."""
     from playwright.sync_api import expect
 
     reply = last_reply(page)
-    expect(reply.locator(".sources, .error, .final")).to_have_count(1)
+    expect(reply.locator(".reply")).to_have_count(1)
     return reply

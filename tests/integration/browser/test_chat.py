@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 
 from assistant.feedback import FeedbackRow, FeedbackStore
-from tests.integration.browser.steps import PASSWORD, ask, last_reply, shot, wait_for_final_reply
+from tests.integration.browser.steps import ask, last_reply, shot, wait_for_final_reply
 
 QUESTION = "2022年坎墩街道地区生产总值是多少？"
 FOLLOW_UP = "那工业总产值呢？"
 XSS = "<img src=x onerror=alert(1)>"
-SMALL_REPORT = "测试街道2024年工作总结和2025年工作计划\n一、2024年工作回顾\n2024年，测试街道新建口袋公园3个。\n" \
-               "二、2025年工作计划\n2025年，计划新增公共停车位200个。\n"
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
@@ -94,40 +92,6 @@ def test_refusal_shows_closest_paragraphs_and_coverage_and_script_switch(page) -
     expect(last_reply(page).locator(".answer-text")).to_contain_text("報告中沒有找到")
     last_reply(page).evaluate("reply => reply.scrollIntoView({block: 'start'})")
     shot(page, "06-refusal-in-traditional")
-
-
-def test_staff_logs_in_previews_uploads_and_deletes(page, tmp_path: Path, server) -> None:
-    expect = playwright_api.expect
-    report = tmp_path / "ceshi-street-2024.txt"
-    report.write_text(SMALL_REPORT, encoding="utf-8")
-    page.get_by_role("tab", name="工作人员").click()
-    page.get_by_label("工作人员密码").fill("wrong")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("密码不正确。").first).to_be_visible()
-    assert page.locator("input[type=file]").count() == 0
-
-    page.get_by_label("工作人员密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator(".report-list")).to_contain_text("kandun-2022-review-2023-plan")
-    page.locator("input[type=file]").set_input_files(str(report))
-    preview = page.locator(".preview")
-    expect(preview).to_contain_text("共 5 段")
-    expect(preview).to_contain_text("一、2024年工作回顾")
-    expect(preview).to_contain_text("2024、2025")
-    shot(page, "07-staff-preview-before-import")
-
-    page.get_by_role("button", name="确认导入").click()
-    expect(page.get_by_text("已导入：")).to_be_visible()
-    expect(page.locator(".report-list")).to_contain_text("ceshi-street-2024")
-    assert server.uploaded(report.name) == []  # imported: the upload is deleted
-    shot(page, "08-staff-report-listed")
-
-    page.get_by_label("选择要删除的报告").click()
-    page.get_by_role("option", name="ceshi-street-2024", exact=False).click()
-    page.get_by_role("button", name="删除").click()
-    expect(page.get_by_text("已删除：ceshi-street-2024")).to_be_visible()
-    expect(page.locator(".report-list")).not_to_contain_text("ceshi-street-2024")
-    shot(page, "09-staff-report-deleted")
 
 
 def test_resident_page_has_no_staff_controls_and_api_refuses(page, app_url: str) -> None:

@@ -23,7 +23,7 @@ from assistant.ratelimit import RateLimiter
 from assistant.records import Answer
 from index.errors import GovQAError
 from index.records import Report
-from ui.assets import BRIDGE_JS, SCROLL_JS
+from ui.assets import BRIDGE_JS, PRIVACY_NOTE, SCROLL_JS, TEXT_SIZE_HTML, TEXT_SIZE_JS
 from ui.clients import ClientAddresses
 from ui.render import (
     SCRIPT_CHOICES, Coverage, Message, Script, Turn, coverage_of, indexed_line, parse_paragraph_anchor, plain_html,
@@ -211,6 +211,7 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
     gate = gate or StaffGate(None)
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(f"# {TITLE}")
+        gr.HTML(TEXT_SIZE_HTML, js_on_load=TEXT_SIZE_JS, elem_id="govqa-text-size")  # 字号, kept in the browser
         indexed = gr.HTML(indexed_line(assistant.reports()))  # report titles: text, never Markdown
         # Receives clicks on source links inside chat messages (see ui/assets.py).
         bridge = gr.HTML("", visible="hidden", js_on_load=BRIDGE_JS, elem_id="govqa-bridge")
@@ -249,18 +250,21 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: 
     """The residents' chat and its events."""
     chatbot = gr.Chatbot(
         label="对话", show_label=False, height="65vh", sanitize_html=True, latex_delimiters=[],
+        buttons=["copy", "copy_all"],  # not Gradio's share button: it posts to Hugging Face
         examples=[{"text": q} for q in EXAMPLES], placeholder="请就已索引的报告提问，答案会注明出处段落。",
     )
     turns = gr.State([])
     pending = gr.State("")
     with gr.Row():
-        textbox = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=8, autofocus=True)
-        send = gr.Button("发送", variant="primary", scale=1, min_width=60)
+        textbox = gr.Textbox(label="问题", placeholder="输入问题，回车发送", show_label=False, scale=8, autofocus=True)
+        send = gr.Button("发送", variant="primary", scale=1, min_width=80)
+    gr.HTML(PRIVACY_NOTE)
     with gr.Row():
         clear = gr.Button("清空对话", variant="secondary", scale=1, min_width=80)
         script = gr.Radio(SCRIPT_CHOICES, value="auto", label="答案简繁", scale=2)
     with gr.Row(visible=False) as comment_row:
-        comment = gr.Textbox(placeholder="补充说明（可选）", show_label=False, scale=8, max_lines=3)
+        comment = gr.Textbox(label="补充说明", placeholder="补充说明（可选）", show_label=False, scale=8, max_lines=3,
+                             elem_id="govqa-comment")
         send_comment = gr.Button("提交", scale=1, min_width=60)
     feedback_message = gr.HTML()
     comment_target = gr.State(None)

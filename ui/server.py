@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request, Response
 from assistant.feedback import FeedbackStore
 from assistant.ratelimit import Lockout, RateLimiter
 from ui.app import Limits, build_app
-from ui.assets import CSS, HEAD
+from ui.assets import CSS, HEAD, I18N, THEME
 from ui.call_results import UnreadResults, gradio_dropper
 from ui.clients import ClientAddresses
 from ui.connections import ConnectionLimits, GuardedHttpProtocol, OpenConnections
@@ -71,8 +71,10 @@ def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: Cl
                             samesite="strict", secure=request.url.scheme == "https")
         return response
 
+    # No footer: its links (English API docs advertising the staff endpoint, "Built with Gradio", settings)
+    # are not for residents; the API is documented in README.md.
     gr.mount_gradio_app(app, blocks, path="/", show_error=False, enable_monitoring=False, css=CSS, head=HEAD,
-                        max_file_size=settings.max_report_bytes)
+                        theme=THEME, i18n=I18N, footer_links=[], max_file_size=settings.max_report_bytes)
     results = UnreadResults(settings.max_unread_results, settings.unread_result_ttl_s, gradio_dropper(blocks))
     results.keep_expiring()
     keep_swept(blocks.upload_file_set, settings.upload_ttl_s)

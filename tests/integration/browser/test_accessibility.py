@@ -105,9 +105,8 @@ def px(value: str) -> float:
     return float(value.removesuffix("px"))
 
 
+@pytest.mark.skipif(not AXE.exists(), reason=f"{AXE} is missing: run `make browser` (npm install axe-core)")
 def test_axe_finds_no_serious_violation_on_any_tab(page) -> None:
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing: run `make browser` (npm install axe-core)")
     answered(page)
     counts, blocking = {}, {}
     for tab in TABS:

@@ -265,7 +265,7 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: 
     with gr.Row(visible=False) as comment_row:
         comment = gr.Textbox(label="补充说明", placeholder="补充说明（可选）", show_label=False, scale=8, max_lines=3,
                              elem_id="govqa-comment")
-        send_comment = gr.Button("提交", scale=1, min_width=60)
+        send_comment = gr.Button("提交", scale=1, min_width=80)
     feedback_message = gr.HTML()
     comment_target = gr.State(None)
 

@@ -25,18 +25,25 @@ run: $(STAMP)
 	$(VENV)/bin/govqa serve
 
 # The browser tests drive Debian's chromium (never a Playwright-downloaded browser); the CJK font
-# keeps their screenshots readable. Installed when missing and running as root.
+# keeps their screenshots readable. Installed when missing and running as root. axe-core (the accessibility
+# checker tests/integration/browser/test_accessibility.py injects) comes from npm into a git-ignored folder.
 CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+AXE_DIR := .cache/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
-browser:
+browser: $(AXE)
 	@if [ -x $(CHROMIUM) ] && [ -f $(CJK_FONT) ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-wqy-microhei; \
 	else \
 		echo "browser tests need $(CHROMIUM) and a CJK font: run 'sudo apt-get install -y chromium fonts-wqy-microhei'" \
-		     "(without chromium tests/test_browser.py is skipped)"; \
+		     "(without chromium the browser tests are skipped)"; \
 	fi
+
+$(AXE):
+	@if command -v npm >/dev/null; then npm install --prefix $(AXE_DIR) --no-audit --no-fund --silent axe-core@4; \
+	else echo "the accessibility test needs npm for axe-core (apt-get install -y npm); without it it is skipped"; fi
 
 test: $(STAMP) browser
 	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q

@@ -23,7 +23,8 @@ from assistant.ratelimit import RateLimiter
 from assistant.records import FROM_REPORTS, Answer
 from index.errors import GovQAError
 from index.records import Report
-from ui.page_scripts import BRIDGE_JS, COPY_ALL_JS, FOCUS_COMMENT_JS, SCROLL_JS, SCROLL_TO_OPEN_JS
+from ui.assets import ACCESSIBLE_NAMES_JS, PRIVACY_NOTE, TEXT_SIZE_HTML, TEXT_SIZE_JS
+from ui.page_scripts import BRIDGE_JS, COPY_ALL_JS, SCROLL_JS, SCROLL_TO_OPEN_JS
 from ui.clients import ClientAddresses
 from ui.render import (
     SCRIPT_CHOICES, Coverage, Message, Script, Turn, coverage_of, feedback_values, indexed_line, parse_paragraph_anchor,
@@ -291,12 +292,13 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
     with gr.Blocks(title=TITLE) as app:
         with gr.Row(elem_id="govqa-header", equal_height=True):
             gr.Markdown(f"# {TITLE}")
+            gr.HTML(TEXT_SIZE_HTML, js_on_load=TEXT_SIZE_JS, elem_id="govqa-text-size")  # 字号, kept in the browser
             # One switch for everything shown: answers, sources, the viewer, the ledger, copies.
             script = gr.Radio(SCRIPT_CHOICES, value="auto", label="简繁", elem_id="govqa-script", scale=0, min_width=240)
         saved_script = gr.BrowserState("auto", storage_key="govqa-script")
         indexed = gr.HTML(indexed_line(assistant.reports()))  # report titles: text, never Markdown
         # Receives clicks on source links inside chat messages (see ui/assets.py).
-        bridge = gr.HTML("", visible="hidden", js_on_load=BRIDGE_JS, elem_id="govqa-bridge")
+        bridge = gr.HTML("", visible="hidden", js_on_load=BRIDGE_JS + ACCESSIBLE_NAMES_JS, elem_id="govqa-bridge")
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"):
                 chat = _chat_tab(assistant, feedback, limits, script)
@@ -373,7 +375,8 @@ def _asking(assistant: AssistantLike, feedback: FeedbackStore | None, limits: Li
 def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: Limits, script: gr.Radio) -> ChatParts:
     """The residents' chat, its scope selector and its events."""
     chatbot = gr.Chatbot(
-        label="对话", show_label=False, height="60vh", elem_id="govqa-chat", sanitize_html=True, latex_delimiters=[], buttons=[],
+        label="对话", show_label=False, height="60vh", elem_id="govqa-chat", sanitize_html=True, latex_delimiters=[],
+        buttons=[],  # Gradio's copy puts raw HTML on the clipboard and its share posts to Hugging Face: ours are in each answer
         examples=[{"text": q} for q in EXAMPLES], placeholder="请就已索引的报告提问，答案会注明出处段落。",
         feedback_options=("Like", "Dislike") if feedback is not None else (),
     )
@@ -381,8 +384,9 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: 
     saved = gr.BrowserState([], storage_key="govqa-conversation")
     pending = gr.State("")
     with gr.Row(visible=False) as comment_row:  # right under the chat, where the 👎 was given
-        comment = gr.Textbox(placeholder="补充说明（可选）", show_label=False, scale=8, max_lines=3, elem_id="govqa-comment")
-        send_comment = gr.Button("提交", scale=1, min_width=60)
+        comment = gr.Textbox(label="补充说明", placeholder="补充说明（可选）", show_label=False, scale=8, max_lines=3,
+                             elem_id="govqa-comment")
+        send_comment = gr.Button("提交", scale=1, min_width=80)
     feedback_message = gr.HTML()
     comment_target = gr.State(None)
     scope_line = gr.HTML(elem_id="govqa-scope-line")
@@ -392,8 +396,9 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: 
             year = gr.Dropdown(label="年份", choices=[("全部年份", ALL)], value=ALL)
             report = gr.Dropdown(label="报告", choices=[("全部报告", ALL)], value=ALL, filterable=True)
     with gr.Row():
-        textbox = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=8, autofocus=True)
-        send = gr.Button("发送", variant="primary", scale=1, min_width=60)
+        textbox = gr.Textbox(label="问题", placeholder="输入问题，回车发送", show_label=False, scale=8, autofocus=True)
+        send = gr.Button("发送", variant="primary", scale=1, min_width=80)
+    gr.HTML(PRIVACY_NOTE)
     with gr.Row():
         clear = gr.Button("清空对话", variant="secondary", scale=1, min_width=80)
         copy_all = gr.Button("复制全部对话", variant="secondary", scale=1, min_width=80)
@@ -437,7 +442,7 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: 
             return save_comment(feedback, row_id, text, limits.admission(limits.feedback, request))
 
         chatbot.like(on_vote, turns, [comment_row, comment_target, feedback_message, turns, saved],
-                     **PRIVATE).then(None, None, None, js=FOCUS_COMMENT_JS, **PRIVATE)
+                     **PRIVATE)  # the comment box comes into view and focus by itself (ui/assets.py)
         gr.on([comment.submit, send_comment.click], on_comment,
               [comment_target, comment], [comment_row, comment_target, comment, feedback_message], **PRIVATE)
     return chat

@@ -141,17 +141,6 @@ COPY_ALL_JS = """
 }
 """
 
-# After 👍/👎: the comment box (right under the chat) in view, the keyboard in it.
-FOCUS_COMMENT_JS = """
-() => {
-  setTimeout(() => {
-    const box = document.querySelector('#govqa-comment textarea, #govqa-comment input');
-    if (box && box.offsetParent) { box.scrollIntoView({block: 'center'}); box.focus({preventScroll: true}); }
-  }, 150);
-  return [];
-}
-"""
-
 # In <head>, not Gradio's scoped css: the toast concerns the whole page.
 PAGE_HEAD = """<style>
 .plain-copy, .share-query, .print-only { display: none; }

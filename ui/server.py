@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request, Response
 from assistant.feedback import FeedbackStore
 from assistant.ratelimit import Lockout, RateLimiter
 from ui.app import Limits, build_app
-from ui.assets import CSS, HEAD
+from ui.assets import CSS, HEAD, I18N, THEME
 from ui.page_scripts import CHAT_CSS, PAGE_HEAD
 from ui.call_results import UnreadResults, gradio_dropper
 from ui.clients import ClientAddresses
@@ -72,7 +72,10 @@ def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: Cl
                             samesite="strict", secure=request.url.scheme == "https")
         return response
 
-    gr.mount_gradio_app(app, blocks, path="/", show_error=False, enable_monitoring=False, css=CSS + CHAT_CSS, head=HEAD + PAGE_HEAD,
+    # No footer: its links (English API docs advertising the staff endpoint, "Built with Gradio", settings)
+    # are not for residents; the API is documented in README.md.
+    gr.mount_gradio_app(app, blocks, path="/", show_error=False, enable_monitoring=False, css=CSS + CHAT_CSS,
+                        head=HEAD + PAGE_HEAD, theme=THEME, i18n=I18N, footer_links=[],
                         max_file_size=settings.max_report_bytes)
     results = UnreadResults(settings.max_unread_results, settings.unread_result_ttl_s, gradio_dropper(blocks))
     results.keep_expiring()

@@ -125,7 +125,7 @@ def test_script_switch_converts_everything_and_keeps_the_vote(page) -> None:
     reply = wait_for_final_reply(page)
     expect(reply.locator("details.source mark")).to_contain_text("58亿元")
     expect(reply.locator(".source-report")).to_contain_text("坎墩街道2022年工作总结和2023年工作计划")
-    expect(page.get_by_role("button", name="踩")).to_have_count(0)  # the 👎 still given
+    expect(page.get_by_role("button", name="已踩")).to_have_count(1)  # the 👎 still given
     shot(page, "15-5-simplified-everything-vote-kept")
     reply.locator("a.cite-badge").first.click()
     reply.locator("a.open-viewer").first.click()

@@ -156,7 +156,8 @@ CHAT_CSS = """
 .source-report { margin: .2em 0; font-weight: 600; }
 .also-in, .question-scope { color: #4b5563; font-size: .9em; }
 .answer-actions { display: flex; flex-wrap: wrap; gap: .3em .9em; margin: .5em 0 0; }
-.answer-actions a.action { display: inline-flex; align-items: center; min-height: 44px; padding: 0 .2em; }
+.answer-actions a.action { display: inline-flex; align-items: center; justify-content: center; min-height: 44px;
+  min-width: 44px; padding: 0 .4em; }
 .viewer-back { position: fixed; top: .6em; right: .6em; z-index: 50; margin: 0; }  /* in reach wherever the reader scrolled */
 .viewer-back a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 1em; border-radius: 22px;
   background: #1d4ed8; color: #fff !important; font-weight: 600; text-decoration: none; box-shadow: 0 1px 4px #0004; }

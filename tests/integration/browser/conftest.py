@@ -41,8 +41,10 @@ def index_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(index_dir: Path, tmp_path_factory) -> Iterator[Server]:
     # Every test's fresh browser loads the page uncached from one address: the per-client limits (tested in
-    # test_abuse.py) would refuse its assets after a few tests.
-    unlimited = dict.fromkeys(("requests_per_minute", "pages_per_minute", "events_per_minute", "rate_limit_per_minute"), "0")
+    # test_abuse.py) would refuse its assets after a few tests, and the wrong passwords some tests try on
+    # purpose would lock the staff tests out.
+    unlimited = {**dict.fromkeys(("requests_per_minute", "pages_per_minute", "events_per_minute",
+                                  "rate_limit_per_minute"), "0"), "staff_failures_before_lockout": "1000"}
     with serving(index_dir, tmp_path_factory.mktemp("serve"), staff_password=PASSWORD, **unlimited) as running:
         yield running
 

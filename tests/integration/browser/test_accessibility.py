@@ -146,7 +146,8 @@ def test_contrast_text_size_touch_targets_names_and_keyboard(page) -> None:
         reply.locator("a.cite-badge").first.click()  # unfolds the source: its viewer link shows
         targets = [send, selected_tab, reply.locator("a.cite-badge").first, reply.locator("summary").first,
                    reply.locator("a.open-viewer").first, page.get_by_role("button", name="字号：大")]
-        targets += [page.get_by_role("button", name=name).last for name in ("赞", "踩", "复制消息")]
+        targets += [page.get_by_role("button", name=name).last for name in ("赞", "踩")]
+        targets += [reply.get_by_role("link", name=name) for name in ("复制", "分享链接", "打印")]
         for target in targets:
             box_px = target.bounding_box()
             assert min(box_px["width"], box_px["height"]) >= MIN_TARGET_PX, (target, box_px)

@@ -244,7 +244,6 @@ class ChatParts:
     chatbot: gr.Chatbot
     turns: gr.State
     saved: gr.BrowserState
-    pending: gr.State
     government: gr.Dropdown
     year: gr.Dropdown
     report: gr.Dropdown
@@ -329,6 +328,9 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
                            else show_report(assistant, doc_id, script_now))
             return _chat_update(turns_now, script_now), viewer_html, script_now
 
+        # The deep link's question: its own state, so a load finishing late never clears a question typed meanwhile.
+        linked = gr.State("")
+
         def on_load(saved: Any, saved_script_now: Any, request: gr.Request):
             return on_page_load(assistant, saved, saved_script_now, request)
 
@@ -339,8 +341,8 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
                      queue=False, **PRIVATE)
         app.load(on_load, [chat.saved, saved_script],
                  [indexed, viewer_select, viewer, tabs, script, chat.government, chat.year, chat.report, chat.scope_line,
-                  chat.chatbot, chat.turns, chat.pending], **PRIVATE).then(
-            *_asking(assistant, feedback, limits, chat, script), **PRIVATE).then(
+                  chat.chatbot, chat.turns, linked], **PRIVATE).then(
+            *_asking(assistant, feedback, limits, chat, script, linked), **PRIVATE).then(
             None, None, None, js=SCROLL_TO_OPEN_JS, **PRIVATE)
         if ledger_tab is not None:
             ledger_tab.reload_on(app.load)
@@ -358,17 +360,20 @@ def _example_question(evt: gr.SelectData) -> str:
 
 
 def _asking(assistant: AssistantLike, feedback: FeedbackStore | None, limits: Limits, chat: ChatParts,
-            script: gr.Radio) -> tuple:
-    """The (fn, inputs, outputs, ...) of answering the pending question in the chosen scope, for .then()."""
+            script: gr.Radio, question: gr.State) -> tuple:
+    """The (fn, inputs, outputs, ...) of answering `question`'s text in the chosen scope, for .then()."""
     def on_question(question: str, turns_now: list[Turn], script_now: Script, government: str, year: str,
                     report: str, request: gr.Request):
+        if not question.strip():  # a page load without ?q=: leave a conversation running meanwhile alone
+            yield gr.skip(), gr.skip(), gr.skip()
+            return
         scope = _scope(report, government, year)
         label = "" if scope.empty else describe(scope, assistant.reports())
         for shown, turns_after in respond(assistant, question, turns_now, script_now, feedback, scope=scope,
                                           scope_label=label, admit=limits.admission(limits.asks, request)):
             yield gr.update(value=shown, feedback_value=feedback_values(turns_after)), turns_after, saved_form(turns_after)
 
-    return (on_question, [chat.pending, chat.turns, script, chat.government, chat.year, chat.report],
+    return (on_question, [question, chat.turns, script, chat.government, chat.year, chat.report],
             [chat.chatbot, chat.turns, chat.saved])
 
 
@@ -402,9 +407,9 @@ def _chat_tab(assistant: AssistantLike, feedback: FeedbackStore | None, limits: 
     with gr.Row():
         clear = gr.Button("清空对话", variant="secondary", scale=1, min_width=80)
         copy_all = gr.Button("复制全部对话", variant="secondary", scale=1, min_width=80)
-    chat = ChatParts(chatbot, turns, saved, pending, government, year, report, scope_line)
+    chat = ChatParts(chatbot, turns, saved, government, year, report, scope_line)
 
-    asking = _asking(assistant, feedback, limits, chat, script)
+    asking = _asking(assistant, feedback, limits, chat, script, pending)
     answering = gr.on([textbox.submit, send.click], lambda text: ("", text), textbox, [textbox, pending],
                       queue=False, **PRIVATE).then(*asking, **PRIVATE)
     from_example = chatbot.example_select(_example_question, None, pending, queue=False,

@@ -22,10 +22,14 @@ import docx
 import opencc
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "real"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "reports" / "kandun-2022-review-2023-plan.txt"  # UTF-8
 KINDS = {
     "figure_achieved", "figure_target", "commitment", "list", "colloquial", "traditional",
-    "disambiguation", "metadata", "unanswerable",
+    "disambiguation", "metadata", "unanswerable", "lookalike",
 }
+# kinds no report answers: the reply is a refusal, a courtesy reply or a pointer to a service desk
+NOT_ANSWERABLE = {"unanswerable", "greeting", "thanks", "service"}
+KINDS |= NOT_ANSWERABLE
 REQUIRED = ("id", "question", "answerable", "gold_paragraphs", "answer_facts", "kind")
 ALLOWED = set(REQUIRED) | {"gold_report", "gold_reports", "scope", "history"}
 
@@ -40,14 +44,14 @@ def norm(text: str) -> str:
 def paragraphs(path: Path) -> list[str]:
     if path.suffix == ".docx":
         return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
-    text = path.read_bytes().decode("gbk")
+    text = path.read_bytes().decode("utf-8" if path == SAMPLE else "gbk")
     lines = (line.strip().strip("\u3000").strip() for line in text.splitlines())
     return [line for line in lines if line]
 
 
 def load_reports() -> dict[str, list[str]]:
     reports = {}
-    for path in sorted(CORPUS.iterdir()):
+    for path in [*sorted(CORPUS.iterdir()), SAMPLE]:
         if path.suffix in (".docx", ".txt"):
             reports[path.stem] = [norm(p) for p in paragraphs(path)]
     return reports
@@ -109,13 +113,13 @@ def check(path: Path, reports: dict[str, list[str]], seen: set[str]) -> tuple[li
         if q["answerable"] is False:
             if q["gold_paragraphs"] or q["answer_facts"]:
                 failures.append(f"{where}: unanswerable question with gold paragraphs or facts")
-            if q["kind"] != "unanswerable":
+            if q["kind"] not in NOT_ANSWERABLE:
                 failures.append(f"{where}: answerable=false but kind {q['kind']!r}")
             continue
         if q["answerable"] is not True:
             failures.append(f"{where}: answerable must be true or false")
             continue
-        if q["kind"] == "unanswerable":
+        if q["kind"] in NOT_ANSWERABLE:
             failures.append(f"{where}: kind unanswerable but answerable=true")
         if not golds:
             failures.append(f"{where}: answerable question without gold report")

@@ -219,6 +219,11 @@ def all_questions() -> list[dict]:
     return [q for path in QUESTION_FILES for q in load_questions(path)]
 
 
+def _about_the_sample(q: dict) -> bool:
+    """Questions naming another report as gold are checked against it by check_real.py."""
+    return (q.get("gold_report") or SAMPLE_REPORT.stem) == SAMPLE_REPORT.stem and not q.get("gold_reports")
+
+
 def test_question_sets_are_big_enough(all_questions) -> None:
     assert len(all_questions) >= 100
     assert sum(not q["answerable"] for q in all_questions) >= 15
@@ -226,7 +231,7 @@ def test_question_sets_are_big_enough(all_questions) -> None:
 
 def test_gold_and_facts_occur_in_the_sample_report(all_questions, report_lines) -> None:
     problems = []
-    for q in all_questions:
+    for q in filter(_about_the_sample, all_questions):
         if q["answerable"] and not (q["gold_paragraphs"] and q["answer_facts"]):
             problems.append(f"{q['id']}: answerable without gold paragraphs or answer facts")
         gold = {g: normalize(g) for g in q["gold_paragraphs"]}
@@ -238,7 +243,7 @@ def test_gold_and_facts_occur_in_the_sample_report(all_questions, report_lines) 
     assert problems == []
 
 
-@pytest.mark.parametrize("name", ["real-dev.jsonl", "real-holdout.jsonl"])
+@pytest.mark.parametrize("name", ["real-dev.jsonl", "real-holdout.jsonl", "edges.jsonl"])
 def test_real_question_sets_match_their_reports(name: str) -> None:
     """Every gold paragraph is in its gold report exactly once, every fact in a gold paragraph."""
     import subprocess

@@ -1,12 +1,13 @@
 """The 承诺台账 tab (residents and staff alike): what each report promised, how the next report says it
 turned out, and the figures the reviews reported — filtered by year, area, status and text, each row
-linked to its paragraph in the report viewer, and downloadable as CSV.
+linked to its paragraph in the report viewer, and downloadable as CSV. Above them, the commitments counted
+per government and year (a stacked bar each, and the table of counts), downloadable as a page with the rows.
 
 Markup is built by pure functions here; every string from a report is escaped. Source links are plain
 `#p-<doc_id>-<n>` hrefs: the document-level listener in ui/assets.py opens them in the viewer tab.
 Rows and CSV columns come from assistant.ledger.rows, as `govqa commitments --format csv`'s do, without the
 report ids (residents see report titles). With the page's 简/繁 control every report text shown — and the
-CSV — is in the chosen script.
+CSV and the page — is in the chosen script.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Protocol
 
 import gradio as gr
 
+from assistant.ledger import html_report
 from assistant.ledger.rows import (
     RESIDENT_COMMITMENT_HEADERS,
     RESIDENT_FIGURE_HEADERS,
@@ -32,8 +34,9 @@ from assistant.ledger.rows import (
     to_csv,
 )
 from assistant.ledger.store import Achievement, Commitment, Source
-from assistant.ledger.extract import PENDING, area_of
-from assistant.ledger.link import MET, MISSED, PARTLY, STATUSES, UNMENTIONED
+from assistant.ledger.extract import area_of
+from assistant.ledger.link import STATUSES
+from assistant.ledger.summary import summarize
 from index.textnorm import normalize
 from ui.render import Script, esc, in_script, paragraph_anchor
 from ui.staff import PRIVATE
@@ -51,8 +54,7 @@ UNAVAILABLE = "台账暂时无法读取，请稍后重试。"
 # Rows drawn in a table; the CSV has them all. 1,000 reports hold ~22,000 commitments: drawn whole,
 # they made every page load megabytes long and `govqa serve` failed Gradio's start-up check.
 MAX_ROWS = 300
-STATUS_CLASSES = {MET: "met", PARTLY: "partly", MISSED: "missed", UNMENTIONED: "unmentioned", PENDING: "pending"}
-CSV_DIR = Path(tempfile.gettempdir()) / "govqa-ledger"  # the temp dir: Gradio serves files from it
+CSV_DIR = Path(tempfile.gettempdir()) / "govqa-ledger"  # the temp dir: Gradio serves files from it (CSV and pages)
 
 # Scoped by Gradio to the table's own component. Phones: every row becomes a card of labelled lines.
 CSS = """
@@ -68,12 +70,6 @@ table.ledger-table { width: 100%; border-collapse: collapse; font-size: .92em; }
 .ledger-table .nowrap { white-space: nowrap; }
 .ledger-table a.open-viewer { display: inline-block; white-space: nowrap; margin: 0 .2em .2em 0; }
 .ledger-table blockquote { margin: .15em 0 !important; padding-left: .5em; border-left: 3px solid #93c5fd; }
-.status { display: inline-block; padding: .05em .55em; border-radius: .8em; font-size: .85em; white-space: nowrap; }
-.status-met { background: #dcfce7; color: #166534; }
-.status-partly { background: #fef3c7; color: #92400e; }
-.status-missed { background: #fee2e2; color: #991b1b; }
-.status-unmentioned { background: #f3f4f6; color: #374151; }
-.status-pending { background: #dbeafe; color: #1e40af; }
 @media (max-width: 640px) {
   .ledger-table thead { display: none; }
   .ledger-table, .ledger-table tbody, .ledger-table tr, .ledger-table td { display: block; width: 100%; }
@@ -82,7 +78,7 @@ table.ledger-table { width: 100%; border-collapse: collapse; font-size: .92em; }
   .ledger-table .cell-label { display: inline-block; min-width: 3.2em; margin-right: .4em; color: #6b7280;
     font-size: .82em; }
 }
-"""
+""" + html_report.STATUS_CSS  # the badges' colours: assistant.ledger.summary.STYLES
 
 
 class LedgerSource(Protocol):
@@ -96,6 +92,8 @@ class LedgerSource(Protocol):
     def areas(self) -> list[str]: ...
 
     def titles(self) -> dict[str, str]: ...
+
+    def governments(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -180,10 +178,6 @@ def paragraph_link(source: Source, titles: dict[str, str], prefix: str = "", con
     return link + (f'<div class="area">{esc(named)}</div>' if named else "")
 
 
-def status_badge(status: str) -> str:
-    return f'<span class="status status-{STATUS_CLASSES.get(status, "unmentioned")}">{esc(status)}</span>'
-
-
 def _commitment_row(c: Commitment, titles: dict[str, str], convert: Convert = SAME) -> str:
     text = f"<div>{esc(convert(c.summary))}</div>"
     if c.source.sentence and c.source.sentence != c.summary:
@@ -198,7 +192,7 @@ def _commitment_row(c: Commitment, titles: dict[str, str], convert: Convert = SA
     links = paragraph_link(c.source, titles, "承诺 ", convert)
     links += paragraph_link(evidence, titles, "回顾 ", convert) if evidence else ""
     return ("<tr>" + _cell("年份", str(c.year), "nowrap") + _cell("承诺", text) + _cell("目标", target)
-            + _cell("状态", status_badge(c.link.status)) + _cell("依据", basis or "—") + _cell("出处", links) + "</tr>")
+            + _cell("状态", html_report.status_badge(c.link.status)) + _cell("依据", basis or "—") + _cell("出处", links) + "</tr>")
 
 
 def render_commitments(rows: Sequence[Commitment], titles: dict[str, str], filtered: bool = False,
@@ -241,24 +235,45 @@ def render_figures(rows: Sequence[Achievement], titles: dict[str, str], filtered
             f'<table class="ledger-table figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
-# --- CSV -------------------------------------------------------------------------------------------
-def csv_file(rows: Sequence[dict], headers: dict[str, str], name: str, convert: Convert = SAME,
-             directory: Path | None = None) -> str | None:
-    """The rows as a CSV file (UTF-8 with BOM, so Excel shows the Chinese); None when there are none.
+def render_summary(commitments: Sequence[Commitment], governments: dict[str, str], convert: Convert = SAME) -> str:
+    """The chart and the table of counts per government and year; nothing when no commitment is listed."""
+    counts = summarize(commitments, governments)
+    return (f'<div class="ledger-summary-chart">{html_report.chart(counts, convert)}'
+            f'{html_report.summary_table(counts, convert)}</div>' if counts else "")
 
-    Named by content: the same result is written once, however often it is filtered to.
-    """
-    if not rows:
-        return None
-    text = to_csv(rows, headers, convert)
+
+def scope(filters: Filters) -> str:
+    """The filters in words, for the exported page: 筛选：2023年、达成、“停车位”."""
+    return html_report.scope_of(f"{filters.year_number}年" if filters.year_number else "", filters.area_key or "",
+                                filters.status_value or "", f"“{filters.search}”" if filters.search else "")
+
+
+# --- files -----------------------------------------------------------------------------------------
+def _file(text: str, filename: str, encoding: str, directory: Path | None) -> str:
+    """Named by content: the same result is written once, however often it is filtered to."""
     folder = (directory or CSV_DIR) / hashlib.sha256(text.encode()).hexdigest()[:16]
-    path = folder / f"{name}.csv"
+    path = folder / filename
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{name}.partial"
-        partial.write_text(text, encoding="utf-8-sig", newline="")
+        partial = folder / f".{filename}.partial"
+        partial.write_text(text, encoding=encoding, newline="")
         partial.replace(path)
     return str(path)
+
+
+def csv_file(rows: Sequence[dict], headers: dict[str, str], name: str, convert: Convert = SAME,
+             directory: Path | None = None) -> str | None:
+    """The rows as a CSV file (UTF-8 with BOM, so Excel shows the Chinese); None when there are none."""
+    return _file(to_csv(rows, headers, convert), f"{name}.csv", "utf-8-sig", directory) if rows else None
+
+
+def html_file(commitments: Sequence[Commitment], titles: dict[str, str], governments: dict[str, str],
+              filters: Filters, convert: Convert = SAME, directory: Path | None = None) -> str | None:
+    """The summary page (chart, counts, every row with its citations); None when no commitment is listed."""
+    if not commitments:
+        return None
+    text = html_report.page(summarize(commitments, governments), commitments, titles, scope(filters), convert)
+    return _file(text, "承诺台账统计.html", "utf-8", directory)
 
 
 def _download(path: str | None) -> dict:
@@ -284,14 +299,19 @@ class LedgerTab:
         self.filters = [self.year, self.area, self.status, self.search]
         self.inputs = [*self.filters, *([script] if script is not None else [])]
         shown = self.show(ALL, ALL, ALL, "")
+        self.summary = gr.HTML(shown[4], css_template=html_report.CHART_CSS, elem_id="govqa-ledger-summary")
         self.table = gr.HTML(shown[0], css_template=CSS, elem_id="govqa-ledger")
-        self.download = gr.DownloadButton("下载承诺 CSV", value=shown[2]["value"], size="sm",
-                                          interactive=shown[2]["interactive"])
+        with gr.Row():
+            self.download = gr.DownloadButton("下载承诺 CSV", value=shown[2]["value"], size="sm",
+                                              interactive=shown[2]["interactive"])
+            self.page_download = gr.DownloadButton("下载统计网页", value=shown[5]["value"], size="sm",
+                                                   interactive=shown[5]["interactive"])
         with gr.Accordion("成果数据（各年回顾中报告的数字）", open=False):
             self.figures = gr.HTML(shown[1], css_template=CSS, elem_id="govqa-ledger-figures")
             self.figures_download = gr.DownloadButton("下载成果数据 CSV", value=shown[3]["value"], size="sm",
                                                       interactive=shown[3]["interactive"])
-        self.outputs = [self.table, self.figures, self.download, self.figures_download]
+        self.outputs = [self.table, self.figures, self.download, self.figures_download, self.summary,
+                        self.page_download]
 
         # Dropdowns: .input, so reload() setting them does not run the query twice. The search box: .change,
         # since a Textbox's .input carries the text from before the last keystroke (Gradio 6.31).
@@ -309,21 +329,24 @@ class LedgerTab:
 
     def show(self, year: str | None, area: str | None, status: str | None, text: str | None,
              script: Script = "auto") -> tuple:
-        """(commitments table, figures table, commitments CSV, figures CSV) for the filters, in the script."""
+        """(commitments table, figures table, commitments CSV, figures CSV, summary chart and table, summary page)
+        for the filters, in the script."""
         filters = Filters(year, area, status, text)
         convert = partial(in_script, script=script)
         try:
             commitments, figures = select_commitments(self.ledger, filters), select_figures(self.ledger, filters)
-            titles = self.ledger.titles()
+            titles, governments = self.ledger.titles(), self.ledger.governments()
         except sqlite3.Error:
             log.exception("could not read the ledger")
             unavailable = f'<p class="warning">{UNAVAILABLE}</p>'
-            return unavailable, unavailable, _download(None), _download(None)
+            return unavailable, unavailable, _download(None), _download(None), "", _download(None)
         return (render_commitments(commitments, titles, filters.active, convert),
                 render_figures(figures, titles, filters.active, convert),
                 _download(csv_file(commitment_rows(commitments, titles), RESIDENT_COMMITMENT_HEADERS, "承诺台账",
                                    convert)),
-                _download(csv_file(figure_rows(figures, titles), RESIDENT_FIGURE_HEADERS, "成果数据", convert)))
+                _download(csv_file(figure_rows(figures, titles), RESIDENT_FIGURE_HEADERS, "成果数据", convert)),
+                render_summary(commitments, governments, convert),
+                _download(html_file(commitments, titles, governments, filters, convert)))
 
     def reload(self, year: str | None, area: str | None, status: str | None, text: str | None,
                script: Script = "auto") -> tuple:

@@ -39,7 +39,7 @@ EXTRACTOR_VERSION = 4  # 4: areas from the plan headings, fragments joined or dr
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, digest TEXT NOT NULL, year INTEGER NOT NULL,
-    issuer TEXT NOT NULL DEFAULT ''
+    issuer TEXT NOT NULL DEFAULT '', government TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS paragraphs (
     doc_id TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, number)
@@ -95,6 +95,10 @@ class Ledger:
                 db.execute("ALTER TABLE reports ADD COLUMN issuer TEXT NOT NULL DEFAULT ''")  # ledgers before v2
             if "lead" not in {row[1] for row in db.execute("PRAGMA table_info(commitments)")}:
                 db.execute("ALTER TABLE commitments ADD COLUMN lead TEXT NOT NULL DEFAULT ''")  # ledgers before v4
+            if "government" not in {row[1] for row in db.execute("PRAGMA table_info(reports)")}:
+                # Ledgers before the per-government summary: a cleared digest makes the next sync() re-read them.
+                db.execute("ALTER TABLE reports ADD COLUMN government TEXT NOT NULL DEFAULT ''")
+                db.execute("UPDATE reports SET digest = ''")
 
     # --- writes -------------------------------------------------------------------------------
     def update(self, report: Report, relink: bool = True) -> tuple[int, int]:
@@ -102,9 +106,9 @@ class Ledger:
         found = extract(report)
         with self._connect() as db:
             self._delete(db, report.doc_id)
-            db.execute("INSERT INTO reports VALUES (?,?,?,?,?)",
+            db.execute("INSERT INTO reports (doc_id, title, digest, year, issuer, government) VALUES (?,?,?,?,?,?)",
                        (report.doc_id, report.title, _digest(report), report_year(report),
-                        normalize(report.metadata.get("发布机构", ""))))
+                        normalize(report.metadata.get("发布机构", "")), report.identity.government))
             cited = {c.source.paragraph for c in found.commitments} | {a.source.paragraph for a in found.achievements}
             db.executemany("INSERT INTO paragraphs VALUES (?,?,?)",
                            [(p.doc_id, p.number, p.text) for p in report.paragraphs if p.number in cited])
@@ -183,6 +187,11 @@ class Ledger:
 
     def titles(self) -> dict[str, str]:
         return dict(self._connect().execute("SELECT doc_id, title FROM reports").fetchall())
+
+    def governments(self) -> dict[str, str]:
+        """doc_id → the issuing government (海拉尔区, 慈溪市坎墩街道), else the 发布机构 line, else ""."""
+        return dict(self._connect().execute(
+            "SELECT doc_id, COALESCE(NULLIF(government, ''), issuer) FROM reports").fetchall())
 
     def this_year(self) -> int | None:
         """今年 for questions: the year of the newest report."""

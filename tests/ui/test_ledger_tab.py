@@ -1,4 +1,5 @@
-"""The 承诺台账 tab: markup (escaped, linked, badges), filters, CSV, empty ledger, wiring into the app.
+"""The 承诺台账 tab: markup (escaped, linked, badges), filters, CSV, the summary chart and page, empty ledger,
+wiring into the app.
 
 Hand-built rows in a fake ledger, plus one real Ledger over two tiny hand-written reports (no model)."""
 
@@ -33,6 +34,7 @@ PLAN = ("二、2023年目標任務", "（一）城鎮建設")
 PLAN_2024 = ("二、2024年目标任务", "(一)城镇建设")  # the same area, other script and bracket width
 REVIEW = ("一、2023年工作回顾",)
 TITLES = {"kd-2023": "坎墩街道2023年目標任務", "kd-2024": f"坎墩街道2024年报告{XSS}"}
+GOVERNMENTS = {"kd-2023": "慈溪市坎墩街道", "kd-2024": "慈溪市坎墩街道"}
 
 
 def commitment(summary_item: str, target: str, status: str, *, year: int = 2023, section=PLAN, paragraph: int = 32,
@@ -71,9 +73,9 @@ AREAS = ["（一）城鎮建設", "（二）產業發展", f"（三）{XSS}", "�
 class FakeLedger:
     """Filters as assistant.ledger.Ledger does: year, status, and text in either script."""
 
-    def __init__(self, commitments=(), figures=(), titles=None, areas=()) -> None:
+    def __init__(self, commitments=(), figures=(), titles=None, areas=(), governments=None) -> None:
         self._commitments, self._figures, self._titles = list(commitments), list(figures), dict(titles or {})
-        self._areas = list(areas)
+        self._areas, self._governments = list(areas), dict(governments or {})
         self.calls: list[dict] = []
 
     def commitments(self, year=None, doc_id=None, status=None, text=None) -> list[Commitment]:
@@ -91,10 +93,13 @@ class FakeLedger:
     def titles(self) -> dict[str, str]:
         return self._titles
 
+    def governments(self) -> dict[str, str]:
+        return self._governments
+
 
 @pytest.fixture
 def ledger() -> FakeLedger:
-    return FakeLedger(ROWS, FIGURES, TITLES, AREAS)
+    return FakeLedger(ROWS, FIGURES, TITLES, AREAS, GOVERNMENTS)
 
 
 @pytest.fixture(autouse=True)
@@ -156,9 +161,10 @@ def test_a_report_without_a_title_is_never_named_by_its_id() -> None:
 
 def test_empty_ledger_and_no_match_have_friendly_messages(csv_dir: Path) -> None:
     tab = _tab(FakeLedger())
-    table, figures, download, figures_download = tab.show(ALL, ALL, ALL, "")
+    table, figures, download, figures_download, summary, page = tab.show(ALL, ALL, ALL, "")
     assert EMPTY in table and "暂无承诺记录" in table and NO_FIGURES in figures
     assert download["value"] is None and download["interactive"] is False
+    assert summary == "" and page["value"] is None and page["interactive"] is False
     assert figures_download["value"] is None and not csv_dir.exists()
     assert tab.reload(ALL, ALL, ALL, "")[0]["choices"] == [(ALL, ALL)]
     assert NO_MATCH in render_commitments([], TITLES, filtered=True)
@@ -192,7 +198,7 @@ def test_filters_by_year_area_status_and_text_in_either_script(ledger: FakeLedge
 
 def test_show_renders_the_filtered_rows_and_says_when_nothing_matches(ledger: FakeLedger) -> None:
     tab = _tab(ledger)
-    table, figures, _, _ = tab.show("2023", ALL, MISSED, "")
+    table, figures, *_ = tab.show("2023", ALL, MISSED, "")
     assert "共 1 项承诺：未达成 1" in table and "科技型中小企業" in table and "共 1 条成果数据" in figures
     table, *_ = tab.show(ALL, ALL, ALL, "没有这个词")
     assert NO_MATCH in table and EMPTY not in table
@@ -212,7 +218,7 @@ def test_reload_refreshes_choices_and_keeps_only_choices_that_still_exist(ledger
 # --- CSV -------------------------------------------------------------------------------------------
 def test_csv_download_holds_the_filtered_rows_with_a_bom_for_excel(ledger: FakeLedger, csv_dir: Path) -> None:
     tab = _tab(ledger)
-    _, _, download, figures_download = tab.show(ALL, ALL, ALL, "停车位")
+    _, _, download, figures_download, *_ = tab.show(ALL, ALL, ALL, "停车位")
     path = Path(download["value"])
     assert download["interactive"] and path.name == "承诺台账.csv" and path.is_relative_to(csv_dir)
     raw = path.read_bytes()
@@ -243,7 +249,7 @@ def test_the_page_script_converts_every_report_text_and_the_csv(ledger: FakeLedg
     wired = [f for f in page.fns.values() if (script._id, "change") in f.targets]
     assert [f.fn for f in wired] == [tab.reload]  # choices and tables redrawn on a switch
     assert script in tab.inputs
-    year, area, table, figures, download, figures_download = tab.reload(ALL, ALL, ALL, "", "simplified")
+    year, area, table, figures, download, figures_download, _, page = tab.reload(ALL, ALL, ALL, "", "simplified")
     assert "新建停车位50只" in table and "（二）产业发展" in table and "坎墩街道2023年目标任务" in table
     assert "停車" not in table and "地区生产总值" in figures and "58亿元" in figures
     assert ("（一）城镇建设", dict(area_choices(AREAS))["（一）城鎮建設"]) in area["choices"]
@@ -251,6 +257,8 @@ def test_the_page_script_converts_every_report_text_and_the_csv(ledger: FakeLedg
     assert "新建停車位60只" in traditional and "回顧：90只" in traditional  # reasons and quotes too
     exported = Path(download["value"]).read_text("utf-8-sig")
     assert "新建停车位50只" in exported and "停車" not in exported and "承诺" in exported  # headers stay as they are
+    exported_page = Path(page["value"]).read_text("utf-8")
+    assert "新建停车位50只" in exported_page and "停車" not in exported_page
     assert tab.show(ALL, ALL, ALL, "", "auto")[0] == render_commitments(ROWS, TITLES)  # the reports' own script
 
 
@@ -258,13 +266,35 @@ def test_the_page_script_converts_every_report_text_and_the_csv(ledger: FakeLedg
 def test_a_large_ledger_draws_a_page_of_rows_and_the_csv_keeps_them_all(csv_dir: Path) -> None:
     many = [commitment(f"新建停车位{n}只", f"{n}只", PENDING, paragraph=n) for n in range(ledger_tab.MAX_ROWS + 50)]
     tab = _tab(FakeLedger(many, FIGURES * 200, TITLES))
-    table, figures, download, _ = tab.show(ALL, ALL, ALL, "")
+    table, figures, download, *_ = tab.show(ALL, ALL, ALL, "")
     assert table.count("<tr>") == figures.count("<tr>") == ledger_tab.MAX_ROWS + 1  # the header row too
     assert f"共 {len(many)} 项承诺" in table and f"显示前 {ledger_tab.MAX_ROWS} 项" in table
     rows = list(csv.DictReader(io.StringIO(Path(download["value"]).read_text("utf-8-sig"))))
     assert len(rows) == len(many)
     small, *_ = tab.show(ALL, ALL, ALL, "新建停车位7只")
     assert "显示前" not in small
+
+# --- summary chart and page ----------------------------------------------------------------------
+def test_the_tab_charts_each_government_year_and_follows_the_filters(ledger: FakeLedger) -> None:
+    tab = _tab(ledger)
+    summary = tab.show(ALL, ALL, ALL, "")[4]
+    assert 'aria-label="慈溪市坎墩街道 2023年：共 4 项，达成 1 项，部分达成 1 项，未达成 1 项，未提及 1 项"' in summary
+    assert 'aria-label="慈溪市坎墩街道 2024年：共 1 项，待回顾 1 项"' in summary
+    assert 'style="width:100.0%' in summary and 'style="width:25.0%' in summary  # bars as long as their counts
+    assert "<caption>" in summary and '<td class="num">4</td>' in summary  # the table of the same counts
+    missed = tab.show(ALL, ALL, MISSED, "")[4]
+    assert "共 1 项，未达成 1 项" in missed and "2024年" not in missed
+
+
+def test_the_page_download_holds_the_filtered_rows_escaped(ledger: FakeLedger, csv_dir: Path) -> None:
+    page = _tab(ledger).show("2023", ALL, ALL, "")[5]
+    path = Path(page["value"])
+    assert page["interactive"] and path.name == "承诺台账统计.html" and path.is_relative_to(csv_dir)
+    text = path.read_text("utf-8")
+    assert '<html lang="zh-CN">' in text and "筛选：2023年" in text and "新建停车位60只" not in text
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "《坎墩街道2023年目標任務》第32段" in text and "新建停车位共90只，附属工程同步完工。" in text  # citations
+
 
 # --- the app ---------------------------------------------------------------------------------------
 class AssistantWithLedger(FakeAssistant):
@@ -286,8 +316,9 @@ def test_app_has_the_ledger_tab_for_everyone_and_no_new_endpoint(ledger: FakeLed
     assert endpoints == ["/ask", *(["/delete_report"] if password else [])]
     labels = {b.label for b in _blocks(app, gr.Dropdown)}
     assert {"年份", "领域", "状态"} <= labels
-    assert {b.label for b in _blocks(app, gr.DownloadButton)} == {"下载承诺 CSV", "下载成果数据 CSV"}
+    assert {b.label for b in _blocks(app, gr.DownloadButton)} == {"下载承诺 CSV", "下载成果数据 CSV", "下载统计网页"}
     assert "停車位50只" in next(b for b in _blocks(app, gr.HTML) if b.elem_id == "govqa-ledger").value
+    assert 'class="ledger-chart"' in next(b for b in _blocks(app, gr.HTML) if b.elem_id == "govqa-ledger-summary").value
 
 
 def test_assistant_without_a_ledger_gets_no_ledger_tab() -> None:

@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from assistant.answer.question import prepare
 from assistant.cli.ledger import register
 from assistant.ledger.chat import answer_from_ledger
 from assistant.ledger.extract import PENDING, Commitment, Source, extract, report_year
-from assistant.ledger.link import MET, MISSED, PARTLY, UNMENTIONED, Evidence, link
+from assistant.ledger.link import MET, MISSED, PARTLY, STATUSES, UNMENTIONED, Evidence, link
 from assistant.ledger.store import Ledger
 from assistant.service import Assistant
 from assistant.settings import PROJECT_ROOT, Settings
@@ -239,6 +241,29 @@ def test_no_review_of_the_year_is_pending():
     assert link([_promise(20)], [])[0].link.status == PENDING
 
 
+class _Catalog:
+    def __init__(self, *reports) -> None:
+        self._reports = {r.doc_id: r for r in reports}
+
+    def reports(self):
+        return list(self._reports.values())
+
+    def report(self, doc_id):
+        return self._reports.get(doc_id)
+
+
+def test_each_report_is_counted_under_its_government(tmp_path, sample, linked):
+    assert linked.governments() == {SAMPLE_ID: "慈溪市坎墩街道", FIXTURE_ID: "慈溪市坎墩街道"}  # from the title
+    path = tmp_path / "old.sqlite3"
+    Ledger(path).update(sample)
+    with sqlite3.connect(path) as db:  # a ledger from before the government was stored
+        db.execute("ALTER TABLE reports DROP COLUMN government")
+    old = Ledger(path)
+    assert old.governments() == {SAMPLE_ID: "坎墩街道"}  # its 发布机构 line until it is re-read
+    old.sync(_Catalog(sample))
+    assert old.governments() == {SAMPLE_ID: "慈溪市坎墩街道"}
+
+
 # --- CLI ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory, sample, fictional):
@@ -278,6 +303,40 @@ def test_cli_commitments_table_by_report(cli):
     result = cli("commitments", "--report", FIXTURE_ID)
     assert result.exit_code == 0, result.output
     assert "承诺" in result.stdout and "补装智能排口8套" in result.stdout and "共 5 条" in result.stdout
+
+
+def _counts(rows: list[dict]) -> dict[tuple[str, int], Counter]:
+    counted: dict = {}
+    for r in rows:
+        counted.setdefault(("慈溪市坎墩街道", r["year"]), Counter())[r["status"]] += 1
+    return counted
+
+
+def test_cli_summary_counts_the_listed_commitments_per_government_and_year(cli):
+    listed = json.loads(cli("commitments", "--format", "json").stdout)
+    summary = json.loads(cli("commitments", "--summary", "--format", "json").stdout)
+    keys = ("met", "partly", "missed", "unmentioned", "pending")
+    assert {(r["government"], r["year"]): Counter({s: r[k] for s, k in zip(STATUSES, keys) if r[k]})
+            for r in summary} == _counts(listed)
+    assert [r["year"] for r in summary] == [2023, 2024] and all(r["total"] == sum(r[k] for k in keys) for r in summary)
+    rows = list(csv.DictReader(io.StringIO(cli("commitments", "--summary", "--format", "csv", "--year", "2024").stdout)))
+    assert [(r["政府"], r["年份"], r["待回顾"], r["合计"]) for r in rows] == [("慈溪市坎墩街道", "2024", "5", "5")]
+    table = cli("commitments", "--summary").stdout
+    assert "政府" in table and "部分达成" in table and "慈溪市坎墩街道" in table and "共 2 条" in table
+
+
+def test_cli_html_writes_the_chart_the_counts_and_the_rows(cli, tmp_path):
+    path = tmp_path / "台账.html"
+    result = cli("commitments", "--year", "2023", "--html", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"已写入 {path}" in result.output and result.stdout == ""  # the rows are in the file, not printed
+    page = path.read_text("utf-8")
+    listed = json.loads(cli("commitments", "--year", "2023", "--format", "json").stdout)
+    counts = _counts(listed)[("慈溪市坎墩街道", 2023)]
+    said = "，".join(f"{s} {counts[s]} 项" for s in STATUSES if counts[s])
+    assert f"慈溪市坎墩街道 2023年：共 {len(listed)} 项，{said}" in page and "筛选：2023年" in page
+    assert '<html lang="zh-CN">' in page and f"共 {len(listed)} 项承诺" in page
+    assert "《坎墩街道2022年工作总结和2023年工作计划》第" in page and "回顾：《坎墩街道2023年工作总结和2024年工作计划》第" in page
 
 
 def test_cli_rejects_an_unknown_status(cli):

@@ -16,7 +16,8 @@ Matching, one to one, in file order:
   review speaks of), so no precision is given for qualitative rows.
 
 Printed per pair: gold, extracted, matched, precision, recall (figures; qualitative recall), status
-accuracy over matched figure lines and over matched qualitative lines, and the status confusion
+accuracy over matched figure lines and over matched qualitative lines, both together (all.R: recall over
+every gold line; acc(all): status accuracy over every matched line), and the status confusion
 (gold × predicted) summed over all pairs.
 """
 
@@ -77,6 +78,15 @@ class PairScore:
     @property
     def qualitative_recall(self) -> float:
         return _share(self.matched_qualitative, self.gold_qualitative)
+
+    @property
+    def combined_recall(self) -> float:
+        return _share(self.matched_figures + self.matched_qualitative, self.gold_figures + self.gold_qualitative)
+
+    @property
+    def combined_accuracy(self) -> float:
+        return _share(self.figure_status_ok + self.qualitative_status_ok,
+                      self.matched_figures + self.matched_qualitative)
 
     @property
     def figure_accuracy(self) -> float:
@@ -192,7 +202,7 @@ def main() -> None:
         embedder = make_embedder("m3e-small", "onnx-int8", 8, MODELS)
     confusion: Counter = Counter()
     print(f"{'pair':<18}{'gold':>5}{'ext':>5}{'hit':>5}{'P':>7}{'R':>7}{'acc(fig)':>10}"
-          f"{'q.gold':>8}{'q.hit':>7}{'q.R':>6}{'acc(q)':>8}")
+          f"{'q.gold':>8}{'q.hit':>7}{'q.R':>6}{'acc(q)':>8}{'all.R':>7}{'acc(all)':>9}")
     total = PairScore("total")
     for path in sorted(GOLD_DIR.glob("hailar-*.jsonl")):
         if args.pair and path.stem not in args.pair:
@@ -214,7 +224,7 @@ def main() -> None:
 def _print_row(r: PairScore) -> None:
     print(f"{r.name:<18}{r.gold_figures:>5}{r.extracted_figures:>5}{r.matched_figures:>5}{r.precision:>7.2f}"
           f"{r.recall:>7.2f}{r.figure_accuracy:>10.2f}{r.gold_qualitative:>8}{r.matched_qualitative:>7}"
-          f"{r.qualitative_recall:>6.2f}{r.qualitative_accuracy:>8.2f}")
+          f"{r.qualitative_recall:>6.2f}{r.qualitative_accuracy:>8.2f}{r.combined_recall:>7.2f}{r.combined_accuracy:>9.2f}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from assistant.ledger.clauses import (
     Clause,
     Segment,
     clauses,
-    quantities,
     segments,
     split_span,
     strip_lead,
@@ -66,6 +65,7 @@ _HEDGE_AFTER = re.compile(r"左右|以上|以内")  # 6%左右: kept in the targ
 # A goal without figures (goals.tsv, stages.tsv say where the words come from): promised (确保…), or a deliverable
 # named (…建成, …投入使用, 办好…会). Its objects are read one by one: 确保A、B和C投入使用 → A, B, C.
 _DATA = Path(__file__).parent
+_ENUMERATOR = r"[一二三四五六七八九十]+是"  # 六是继续办好…
 _GOALS = table(str(_DATA / "goals.tsv"))
 _STAGE_WORDS = [w for kind, ws in table(str(_DATA / "stages.tsv")).items() if kind.startswith("stage_") for w in ws]
 
@@ -76,12 +76,16 @@ def _alternation(words) -> str:
 
 _QUALITATIVE_HEDGE = re.compile(_alternation(_GOALS["goal"]))
 # The stage word is the clause's predicate (西出口道路建成通车, 项目按期开工建设), not a start (启动…调研) or a
-# condition (竣工通车后); an event is held (办好…展销会).
-_DELIVERABLE = re.compile(rf"(?:{_alternation(_STAGE_WORDS)})(?:建设)?$|(?:{_alternation(_GOALS['held'])}).{{4,}}")
-_OBJECT_LEAD = re.compile(rf"{_TIME}|{_alternation(_GOALS['object_lead'])}")
-_OBJECT_TAIL = re.compile(rf"(?:{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])})$")
+# condition (竣工通车后); an event is held (办好…展销会); a clause opens with a start (启动…建设).
+_DELIVERABLE = re.compile(rf"(?:{_alternation(_STAGE_WORDS)})(?:建设)?$|(?:{_alternation(_GOALS['held'])}).{{4,}}|"
+                          rf"^(?:{_TIME}|{_ENUMERATOR})?.{{0,2}}(?:{_alternation(_GOALS['start'])}).{{4,}}")
+_WITHIN_YEAR = r"(?:\d{1,2}月份?|[一二三四]季度)(?:底|前|内|末)?"  # 10月份投入使用, 一季度完成核准
+_OBJECT_LEAD = re.compile(rf"{_TIME}|{_WITHIN_YEAR}|{_ENUMERATOR}|{_alternation(_GOALS['object_lead'])}")
+_OBJECT_TAIL = re.compile(rf"(?:{_WITHIN_YEAR}|{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])})$")
 _EXAMPLES = re.compile(r"等(?!级|同|于|待)")  # A、B等项目: A and B are the objects
 MIN_OBJECT = 2  # characters
+_CAPACITY_UNIT = set(_GOALS["capacity_unit"])
+_NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]")  # 700万吨露天矿: the name continues after the unit
 
 # A goal clause that is no commitment on its own (fragments.tsv; an absolute path, since table() reads index/lexicon).
 _FRAGMENT = table(str(Path(__file__).with_name("fragments.tsv")))
@@ -251,7 +255,7 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
             # A new promise starts: in 力争科技独角兽企业1家 the 新申报 of the clause before does not apply.
             context.strength, context.action = clause.display[hedge.start() : hedge.end()], ""
         year = _deadline(clause, part_year, this_year)
-        found = list(segments(clause))
+        found = _counted(clause)
         if found:
             new = [row for segment in found for row in _quantitative(source, year, clause, segment, context)]
             rows.extend(_expand_each(clause, new, context.items))
@@ -272,10 +276,11 @@ def _qualitative(source: Source, year: int, parts: list[Clause], i: int) -> list
         return []
     lead = ""
     if goal := _QUALITATIVE_HEDGE.search(text):
-        if len(text) - goal.end() < 4 or _framed(text, goal):
+        before = _objects(clause, 0, goal.start())  # 大唐…露天矿完成核准
+        if (len(text) - goal.end() < 4 and not before) or _framed(text, goal):
             return []
         action = shown[goal.end():]
-        items = _objects(clause, goal.end(), len(text)) or _objects(clause, 0, goal.start())
+        items = _objects(clause, goal.end(), len(text)) or before
         if _leans_back(text, goal):
             head = _head(parts, i)
             lead = words_before(source.sentence, head, i)
@@ -289,10 +294,19 @@ def _qualitative(source: Source, year: int, parts: list[Clause], i: int) -> list
             for item in items or [""]]
 
 
+def _counted(clause: Clause) -> list[Segment]:
+    """The clause's segments without capacities that are part of a project's name: 大唐700万吨露天矿完成核准,
+    400万吨褐煤提质建成投产 (no verb before the figure, the name goes on after it); 产量达到15万吨 counts."""
+    return [s for s in segments(clause) if not (
+        s.quantity.unit in _CAPACITY_UNIT and _NAME_GOES_ON.match(clause.match, s.quantity.end)
+        and not _HEDGE_AFTER.match(clause.match, s.quantity.end)
+        and not _VERB.search(clause.match, s.start, s.quantity.start))]
+
+
 def _continued(parts: list[Clause], i: int) -> bool:
     """The clauses after this one count or continue its work, and are listed instead: 实施…停车场建设工程，新建停车位
     50只…; 实施道路改造工程，并完成附属工程."""
-    if any(quantities(p) for p in parts[i + 1 :]):
+    if any(_counted(p) for p in parts[i + 1 :]):
         return True
     goal = _QUALITATIVE_HEDGE.search(parts[i + 1].match) if i + 1 < len(parts) else None
     return goal is not None and _leans_back(parts[i + 1].match, goal)

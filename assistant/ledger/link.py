@@ -153,13 +153,15 @@ def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int
 
 def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:
     key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
+    named = normalize(c.place + c.item) if c.place and c.item else ""
     floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
     found = []
     for e in evidence:
         if e.year != c.year or e.source.doc_id == c.source.doc_id:
             continue
         text = normalize(e.text)
-        words = coverage(key, text)
+        # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
+        words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
         if words >= floor or _same_figure(c, e, words):
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))

@@ -12,7 +12,7 @@ Matching, one to one, in file order:
   the same value (units normalised: 240亿元 = 2.4e10元, 5万亩 = 50000亩, 万人 = 10000人) and unit;
   the row whose text overlaps the quote most is taken.
 - a qualitative line matches a qualitative row (no figure) of that paragraph whose text shares most
-  of the gold object's (or quote's) words. Qualitative gold is partial by design (only lines the
+  of the gold object's (or quote's) words, the row whose object (item) is the gold object's first. Qualitative gold is partial by design (only lines the
   review speaks of), so no precision is given for qualitative rows.
 
 Printed per pair: gold, extracted, matched, precision, recall (figures; qualitative recall), status
@@ -136,12 +136,14 @@ def match(gold: list[dict], plan: Report, rows: list[Commitment]) -> list[tuple[
             best = max(pool, key=lambda ic: (_overlap(ic[1], g["quote"]), -ic[0]), default=None)
         else:
             key = normalize(g["object"] or g["quote"])
-            scored = [(max(coverage(key, normalize(c.text)), coverage(normalize(c.text), normalize(g["quote"]))), i, c)
+            # One row per object of a list shares the clause's text: the row naming the gold object wins the tie.
+            scored = [(max(coverage(key, normalize(c.text)), coverage(normalize(c.text), normalize(g["quote"]))),
+                       coverage(normalize(c.item), key) if c.item else 0.0, i, c)
                       for i, c in enumerate(rows) if i not in used and c.source.paragraph == paragraph
                       and c.value is None]
             scored = [s for s in scored if s[0] >= MIN_QUALITATIVE_COVERAGE]
-            top = max(scored, key=lambda s: (s[0], -s[1]), default=None)
-            best = (top[1], top[2]) if top else None
+            top = max(scored, key=lambda s: (s[0], s[1], -s[2]), default=None)
+            best = (top[2], top[3]) if top else None
         if best is not None:
             used.add(best[0])
         out.append((g, best[1] if best else None))

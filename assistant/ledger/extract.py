@@ -67,7 +67,9 @@ _HEDGE_AFTER = re.compile(r"左右|以上|以内")  # 6%左右: kept in the targ
 _DATA = Path(__file__).parent
 _ENUMERATOR = r"[一二三四五六七八九十]+是"  # 六是继续办好…
 _GOALS = table(str(_DATA / "goals.tsv"))
-_STAGE_WORDS = [w for kind, ws in table(str(_DATA / "stages.tsv")).items() if kind.startswith("stage_") for w in ws]
+_REVIEW_WORDS_TABLE = table(str(_DATA / "stages.tsv"))
+_STAGE_WORDS = [w for kind, ws in _REVIEW_WORDS_TABLE.items() if kind.startswith("stage_") for w in ws]
+_REVIEW_WORDING = re.compile("|".join(w for ws in _REVIEW_WORDS_TABLE.values() for w in ws))
 
 
 def _alternation(words) -> str:
@@ -427,8 +429,9 @@ def _review(source: Source, part_year: int, this_year: int, out: Extraction) -> 
         named = [int(y) for y in YEAR.findall(resolve_time_words(clause.match, this_year))]
         if _FUTURE.search(clause.match) or any(y > part_year for y in named):
             return  # the rest of a review sentence that looks ahead (2023年将完成…，每年可增收…) is no achievement
-        found = list(segments(clause))
-        if not found and len(clause.match) >= 4:
+        found = _counted(clause)
+        # A clause with figures is also a note when it tells a project's stage: 投资6亿元的伊仕丹购物广场正式营业.
+        if (not found or _REVIEW_WORDING.search(clause.match)) and len(clause.match) >= 4:
             out.notes.append(Note(source, part_year, clause.display))
         for segment in found:
             _achievement(source, part_year, clause, segment, out, first)

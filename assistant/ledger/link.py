@@ -57,6 +57,7 @@ _STAGE_OF = {w: i for i, name in enumerate(STAGE_NAMES) for w in _WORDS[f"stage_
 _STAGE_OF.update({w: PRELIMINARY for w in _WORDS["preliminary"]})
 _STAGE_WORD = re.compile("|".join(sorted(_STAGE_OF, key=len, reverse=True)))  # 主体完工 before 完工
 _BUILT = STAGE_NAMES.index("built")
+_EXAMPLES = re.compile(r".+等(?!级|同|于|待)")  # the examples before 等 and the kind after it
 GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
 
@@ -153,6 +154,8 @@ def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int
 
 def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:
     key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
+    if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
+        key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
     named = normalize(c.place + c.item) if c.place and c.item else ""
     floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
     found = []

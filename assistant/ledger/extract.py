@@ -35,7 +35,6 @@ _DATE_YEAR = re.compile(r"((?:19|20)\d{2})")
 
 # Strength: how firmly a commitment is worded; a plain action verb (新建) is itself the strength.
 _HEDGE = re.compile(r"确保|力争|争取|努力|计划|拟|完成|实现")
-_QUALITATIVE_HEDGE = re.compile(r"确保|力争|争取|完成")  # a goal without a figure counts only when promised so
 _VERB = re.compile(
     r"新申报|申报|新认定|认定|新建|建成|改建|扩建|安装|补装|加装|新增|培育|引进|列入|挂牌|开展|实施|完成|改造|整治|"
     r"打造|创建|招募|举办|开工|纳入|种植|建设"
@@ -62,6 +61,33 @@ TARGET_STRENGTH = "预期目标"
 _GROWTH_ITEM = re.compile(r"(?:同比|比上年|较上年|年均)?(?:分别)?(增长|增加|提高|上升|下降|减少)$")
 _OUTLINE = re.compile(r"以下|如下|下列")  # 抓好以下四个方面工作 announces the tasks, it is none of them
 _HEDGE_AFTER = re.compile(r"左右|以上|以内")  # 6%左右: kept in the target, the link compares with it
+
+# A goal without figures (goals.tsv, stages.tsv say where the words come from): promised (确保…), or a deliverable
+# named (…建成, …投入使用, 办好…会). Its objects are read one by one: 确保A、B和C投入使用 → A, B, C.
+_DATA = Path(__file__).parent
+_ENUMERATOR = r"[一二三四五六七八九十]+是"  # 六是继续办好…
+_GOALS = table(str(_DATA / "goals.tsv"))
+_REVIEW_WORDS_TABLE = table(str(_DATA / "stages.tsv"))
+_STAGE_WORDS = [w for kind, ws in _REVIEW_WORDS_TABLE.items() if kind.startswith("stage_") for w in ws]
+_REVIEW_WORDING = re.compile("|".join(w for ws in _REVIEW_WORDS_TABLE.values() for w in ws))
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted(set(words), key=len, reverse=True))
+
+
+_QUALITATIVE_HEDGE = re.compile(_alternation(_GOALS["goal"]))
+# The stage word is the clause's predicate (西出口道路建成通车, 项目按期开工建设), not a start (启动…调研) or a
+# condition (竣工通车后); an event is held (办好…展销会); a clause opens with a start (启动…建设).
+_DELIVERABLE = re.compile(rf"(?:{_alternation(_STAGE_WORDS)})(?:建设)?$|(?:{_alternation(_GOALS['held'])}).{{4,}}|"
+                          rf"^(?:{_TIME}|{_ENUMERATOR})?.{{0,2}}(?:{_alternation(_GOALS['start'])}).{{4,}}")
+_WITHIN_YEAR = r"(?:\d{1,2}月份?|[一二三四]季度)(?:底|前|内|末)?"  # 10月份投入使用, 一季度完成核准
+_OBJECT_LEAD = re.compile(rf"{_TIME}|{_WITHIN_YEAR}|{_ENUMERATOR}|{_alternation(_GOALS['object_lead'])}")
+_OBJECT_TAIL = re.compile(rf"(?:{_WITHIN_YEAR}|{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])})$")
+_EXAMPLES = re.compile(r"等(?!级|同|于|待)")  # A、B等项目: A and B are the objects
+MIN_OBJECT = 2  # characters
+_CAPACITY_UNIT = set(_GOALS["capacity_unit"])
+_NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]")  # 700万吨露天矿: the name continues after the unit
 
 # A goal clause that is no commitment on its own (fragments.tsv; an absolute path, since table() reads index/lexicon).
 _FRAGMENT = table(str(Path(__file__).with_name("fragments.tsv")))
@@ -116,8 +142,9 @@ class Commitment:
     @property
     def summary(self) -> str:
         """One line in the report's words: 新建停車位50只（坎東初中）, 3家企業在寧波股交所掛牌."""
-        if self.value is None:
-            return self.lead + self.text
+        if self.value is None:  # one row per object of a list: 确保A和B投入使用（A）
+            listed = self.item and not self.lead and _EACH.search(normalize(self.text))
+            return self.lead + self.text + (f"（{self.item}）" if listed else "")
         figure_first = 0 <= self.text.find(self.target) < self.text.find(self.item)
         line = f"{self.target}{self.item}" if figure_first else f"{self.action}{self.item}{self.target}"
         return f"{line}（{self.place}）" if self.place else line
@@ -230,7 +257,7 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
             # A new promise starts: in 力争科技独角兽企业1家 the 新申报 of the clause before does not apply.
             context.strength, context.action = clause.display[hedge.start() : hedge.end()], ""
         year = _deadline(clause, part_year, this_year)
-        found = list(segments(clause))
+        found = _counted(clause)
         if found:
             new = [row for segment in found for row in _quantitative(source, year, clause, segment, context)]
             rows.extend(_expand_each(clause, new, context.items))
@@ -238,12 +265,63 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
                 context.items = named
         elif locative := _LOCATIVE.match(clause.match):
             context.place = clause.display[locative.end():]
-        elif ((goal := _QUALITATIVE_HEDGE.search(clause.match)) and len(clause.match) - goal.end() >= 4
-              and not _OUTLINE.search(clause.match) and not _framed(clause.match, goal)):
-            lead = words_before(source.sentence, _head(parts, i), i) if _leans_back(clause.match, goal) else ""
-            rows.append(Commitment(source, year, clause.display[goal.end():], "", "", "", None, None, False, "",
-                                   clause.display[goal.start() : goal.end()], clause.display, lead=lead))
+        else:
+            rows.extend(_qualitative(source, year, parts, i))
     return rows
+
+
+def _qualitative(source: Source, year: int, parts: list[Clause], i: int) -> list[Commitment]:
+    """A goal without figures: one row per object it names (the objects of the clause it continues, if none)."""
+    clause = parts[i]
+    text, shown = clause.match, clause.display
+    if _OUTLINE.search(text):
+        return []
+    lead = ""
+    if goal := _QUALITATIVE_HEDGE.search(text):
+        before = _objects(clause, 0, goal.start())  # 大唐…露天矿完成核准
+        if (len(text) - goal.end() < 4 and not before) or _framed(text, goal):
+            return []
+        action = shown[goal.end():]
+        items = _objects(clause, goal.end(), len(text)) or before
+        if _leans_back(text, goal):
+            head = _head(parts, i)
+            lead = words_before(source.sentence, head, i)
+            items = items or _objects(parts[head], 0, len(parts[head].match))
+    elif (goal := _DELIVERABLE.search(text)) and not _continued(parts, i):
+        action, items = shown, _objects(clause, 0, len(text))
+    else:
+        return []
+    strength = shown[goal.start() : goal.end()]
+    return [Commitment(source, year, action, item, "", "", None, None, False, "", strength, shown, lead=lead)
+            for item in items or [""]]
+
+
+def _counted(clause: Clause) -> list[Segment]:
+    """The clause's segments without capacities that are part of a project's name: 大唐700万吨露天矿完成核准,
+    400万吨褐煤提质建成投产 (no verb before the figure, the name goes on after it); 产量达到15万吨 counts."""
+    return [s for s in segments(clause) if not (
+        s.quantity.unit in _CAPACITY_UNIT and _NAME_GOES_ON.match(clause.match, s.quantity.end)
+        and not _HEDGE_AFTER.match(clause.match, s.quantity.end)
+        and not _VERB.search(clause.match, s.start, s.quantity.start))]
+
+
+def _continued(parts: list[Clause], i: int) -> bool:
+    """The clauses after this one count or continue its work, and are listed instead: 实施…停车场建设工程，新建停车位
+    50只…; 实施道路改造工程，并完成附属工程."""
+    if any(_counted(p) for p in parts[i + 1 :]):
+        return True
+    goal = _QUALITATIVE_HEDGE.search(parts[i + 1].match) if i + 1 < len(parts) else None
+    return goal is not None and _leans_back(parts[i + 1].match, goal)
+
+
+def _objects(clause: Clause, start: int, end: int) -> list[str]:
+    """The things a goal names: 完成对A、B等主干道路的综合改造 → A, B; 新建的A和B投入使用 → A, B."""
+    text = clause.match
+    start = strip_lead(text, start, end, _OBJECT_LEAD)
+    end = trim_end(text, start, end, _OBJECT_TAIL)
+    if examples := _EXAMPLES.search(text, start, end):
+        end = examples.start()
+    return [clause.display[a:b] for a, b in split_span(text, start, end, _EACH) if b - a >= MIN_OBJECT]
 
 
 def _framed(text: str, goal: re.Match[str]) -> bool:
@@ -351,8 +429,9 @@ def _review(source: Source, part_year: int, this_year: int, out: Extraction) -> 
         named = [int(y) for y in YEAR.findall(resolve_time_words(clause.match, this_year))]
         if _FUTURE.search(clause.match) or any(y > part_year for y in named):
             return  # the rest of a review sentence that looks ahead (2023年将完成…，每年可增收…) is no achievement
-        found = list(segments(clause))
-        if not found and len(clause.match) >= 4:
+        found = _counted(clause)
+        # A clause with figures is also a note when it tells a project's stage: 投资6亿元的伊仕丹购物广场正式营业.
+        if (not found or _REVIEW_WORDING.search(clause.match)) and len(clause.match) >= 4:
             out.notes.append(Note(source, part_year, clause.display))
         for segment in found:
             _achievement(source, part_year, clause, segment, out, first)

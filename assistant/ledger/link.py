@@ -8,7 +8,9 @@ decides the status:
 - a figure in the same unit:  ≥ target → 达成;  ≥ PARTIAL_SHARE of it → 部分达成;  below → 未达成.
   A range (1-2家) is met at its low end. Rows of one sentence counting the same thing that meet the
   same review figure are judged together (停车位50只 + 40只 against "共90只").
-- words only: 未能/尚未/顺延… → 未达成;  正在/推进/启动… → 部分达成;  otherwise reported as done → 达成.
+- words only (stages.tsv): 未能/尚未/顺延… → 未达成;  still 前期 when a stage was promised → 未达成;  an earlier
+  stage than promised (开工 for 投入使用) → 部分达成;  the promised stage → 达成;  正在/进展顺利… → 部分达成;
+  otherwise reported as done → 达成.
 - no candidate → 未提及;  no report reviews Y yet → 待回顾.
 """
 
@@ -18,11 +20,13 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.ledger.extract import PENDING, Achievement, Commitment, Link, Note, Source
+from index.lexicon import table
 from index.textnorm import coverage, normalize
 
 if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangChain
@@ -42,12 +46,18 @@ MIN_DISTINCTIVE_VALUE = 10
 # m3e-small: pairs about the same matter score ≥0.84, unrelated ones ≤0.72 (tests/test_ledger.py).
 MIN_COSINE = 0.75
 
-_NEGATIVE = re.compile(r"未能|尚未|未完成|未达|没有|未按|滞后|推迟|顺延|暂缓|取消|搁置")
-# Not 推进 alone: nearly every government sentence 推进s something (扎实推进 is said of finished work too).
-_PROGRESS = re.compile(r"正在|启动|开展中|有序推进|稳步推进|前期|部分|进展顺利|基本完工|主体完工|主体竣工|在建|续建")
-# Project stages, earliest first: a review that reaches an earlier stage than the one promised is partial.
-_STAGES = (re.compile(r"开工|动工"), re.compile(r"主体完工|主体竣工|主体工程完工|基本完工|土建工程全面完工"),
-           re.compile(r"建成|竣工|完工|通车"), re.compile(r"投入使用|投入运营|投用|运营|开业|交付使用"))
+# Review wording and project stages (stages.tsv says where they come from; an absolute path, since table() reads
+# index/lexicon).
+_WORDS = table(str(Path(__file__).with_name("stages.tsv")))
+_NEGATIVE = re.compile("|".join(_WORDS["negative"]))
+_PROGRESS = re.compile("|".join(_WORDS["progress"]))
+STAGE_NAMES = ("approved", "started", "structure", "built", "in_use")  # earliest first
+PRELIMINARY = -2  # still before the first stage (前期, 核准程序)
+_STAGE_OF = {w: i for i, name in enumerate(STAGE_NAMES) for w in _WORDS[f"stage_{name}"]}
+_STAGE_OF.update({w: PRELIMINARY for w in _WORDS["preliminary"]})
+_STAGE_WORD = re.compile("|".join(sorted(_STAGE_OF, key=len, reverse=True)))  # 主体完工 before 完工
+_BUILT = STAGE_NAMES.index("built")
+_EXAMPLES = re.compile(r".+等(?!级|同|于|待)")  # the examples before 等 and the kind after it
 GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
 
@@ -144,13 +154,17 @@ def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int
 
 def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:
     key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
+    if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
+        key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
+    named = normalize(c.place + c.item) if c.place and c.item else ""
     floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
     found = []
     for e in evidence:
         if e.year != c.year or e.source.doc_id == c.source.doc_id:
             continue
         text = normalize(e.text)
-        words = coverage(key, text)
+        # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
+        words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
         if words >= floor or _same_figure(c, e, words):
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
@@ -233,9 +247,9 @@ def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[st
 
 
 def stage(text: str) -> int:
-    """The latest project stage a text names (0 开工 … 3 投入使用), -1 for none."""
-    text = _STAGES[1].sub("主体", text)  # 主体完工 is not 完工
-    return max((i for i, pattern in enumerate(_STAGES) if pattern.search(text)), default=-1)
+    """The latest project stage a text names (0 核准 … 4 投入使用), -1 for none, PRELIMINARY for 前期 only."""
+    found = [_STAGE_OF[m[0]] for m in _STAGE_WORD.finditer(text)]
+    return max(found, default=-1)
 
 
 def _by_words(e: Evidence, c: Commitment | None = None) -> tuple[str, str]:
@@ -243,9 +257,15 @@ def _by_words(e: Evidence, c: Commitment | None = None) -> tuple[str, str]:
     if m := _NEGATIVE.search(text):
         return MISSED, f"回顾称“{m[0]}”"
     promised = stage(normalize(c.text)) if c is not None else -1
-    reached = max(stage(text), 1 if _STAGES[1].search(text) else -1)
+    reached = stage(text)
+    if promised < 0 <= reached:
+        promised = _BUILT  # 完成…建设 names no stage: it is done when built
+    if reached == PRELIMINARY and promised >= 0:
+        return MISSED, "回顾所述仍在前期或审批程序中，承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用）未到"
     if 0 <= reached < promised:
-        return PARTLY, "回顾所述阶段早于承诺的阶段（开工＜主体完工＜建成＜投入使用），未报完成"
+        return PARTLY, "回顾所述阶段早于承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用），未报完成"
+    if 0 <= promised <= reached:
+        return MET, "回顾所述阶段已到承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用）"
     if m := _PROGRESS.search(text):
         return PARTLY, f"回顾称“{m[0]}”，未报完成"
     return MET, "回顾中作为已完成事项提及"

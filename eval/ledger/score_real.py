@@ -12,11 +12,12 @@ Matching, one to one, in file order:
   the same value (units normalised: 240亿元 = 2.4e10元, 5万亩 = 50000亩, 万人 = 10000人) and unit;
   the row whose text overlaps the quote most is taken.
 - a qualitative line matches a qualitative row (no figure) of that paragraph whose text shares most
-  of the gold object's (or quote's) words. Qualitative gold is partial by design (only lines the
+  of the gold object's (or quote's) words, the row whose object (item) is the gold object's first. Qualitative gold is partial by design (only lines the
   review speaks of), so no precision is given for qualitative rows.
 
 Printed per pair: gold, extracted, matched, precision, recall (figures; qualitative recall), status
-accuracy over matched figure lines and over matched qualitative lines, and the status confusion
+accuracy over matched figure lines and over matched qualitative lines, both together (all.R: recall over
+every gold line; acc(all): status accuracy over every matched line), and the status confusion
 (gold × predicted) summed over all pairs.
 """
 
@@ -79,6 +80,15 @@ class PairScore:
         return _share(self.matched_qualitative, self.gold_qualitative)
 
     @property
+    def combined_recall(self) -> float:
+        return _share(self.matched_figures + self.matched_qualitative, self.gold_figures + self.gold_qualitative)
+
+    @property
+    def combined_accuracy(self) -> float:
+        return _share(self.figure_status_ok + self.qualitative_status_ok,
+                      self.matched_figures + self.matched_qualitative)
+
+    @property
     def figure_accuracy(self) -> float:
         return _share(self.figure_status_ok, self.matched_figures)
 
@@ -126,12 +136,14 @@ def match(gold: list[dict], plan: Report, rows: list[Commitment]) -> list[tuple[
             best = max(pool, key=lambda ic: (_overlap(ic[1], g["quote"]), -ic[0]), default=None)
         else:
             key = normalize(g["object"] or g["quote"])
-            scored = [(max(coverage(key, normalize(c.text)), coverage(normalize(c.text), normalize(g["quote"]))), i, c)
+            # One row per object of a list shares the clause's text: the row naming the gold object wins the tie.
+            scored = [(max(coverage(key, normalize(c.text)), coverage(normalize(c.text), normalize(g["quote"]))),
+                       coverage(normalize(c.item), key) if c.item else 0.0, i, c)
                       for i, c in enumerate(rows) if i not in used and c.source.paragraph == paragraph
                       and c.value is None]
             scored = [s for s in scored if s[0] >= MIN_QUALITATIVE_COVERAGE]
-            top = max(scored, key=lambda s: (s[0], -s[1]), default=None)
-            best = (top[1], top[2]) if top else None
+            top = max(scored, key=lambda s: (s[0], s[1], -s[2]), default=None)
+            best = (top[2], top[3]) if top else None
         if best is not None:
             used.add(best[0])
         out.append((g, best[1] if best else None))
@@ -192,7 +204,7 @@ def main() -> None:
         embedder = make_embedder("m3e-small", "onnx-int8", 8, MODELS)
     confusion: Counter = Counter()
     print(f"{'pair':<18}{'gold':>5}{'ext':>5}{'hit':>5}{'P':>7}{'R':>7}{'acc(fig)':>10}"
-          f"{'q.gold':>8}{'q.hit':>7}{'q.R':>6}{'acc(q)':>8}")
+          f"{'q.gold':>8}{'q.hit':>7}{'q.R':>6}{'acc(q)':>8}{'all.R':>7}{'acc(all)':>9}")
     total = PairScore("total")
     for path in sorted(GOLD_DIR.glob("hailar-*.jsonl")):
         if args.pair and path.stem not in args.pair:
@@ -214,7 +226,7 @@ def main() -> None:
 def _print_row(r: PairScore) -> None:
     print(f"{r.name:<18}{r.gold_figures:>5}{r.extracted_figures:>5}{r.matched_figures:>5}{r.precision:>7.2f}"
           f"{r.recall:>7.2f}{r.figure_accuracy:>10.2f}{r.gold_qualitative:>8}{r.matched_qualitative:>7}"
-          f"{r.qualitative_recall:>6.2f}{r.qualitative_accuracy:>8.2f}")
+          f"{r.qualitative_recall:>6.2f}{r.qualitative_accuracy:>8.2f}{r.combined_recall:>7.2f}{r.combined_accuracy:>9.2f}")
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ def _statuses(ledger: Ledger) -> list[tuple]:
     rows = ledger.commitments(year=2023, doc_id=SAMPLE_ID)
     out = []
     for words, value, unit, _, _ in EXPECTED:
-        row = next(c for c in rows if words in normalize(c.item or c.action) and c.value == value and c.unit == unit)
+        row = next(c for c in rows if words in normalize(c.item + c.action) and c.value == value and c.unit == unit)
         out.append((words, value, unit, row.link.status, row.link.achieved))
     return out
 

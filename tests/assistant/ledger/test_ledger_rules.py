@@ -1,5 +1,7 @@
 """Extraction and linking rules learnt from the annotated Hailar reports (eval/ledger/hailar): no model."""
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.ledger.extract import Achievement, Commitment, Source, extract
@@ -130,3 +132,76 @@ def test_a_figure_in_the_same_unit_links_when_the_review_names_the_item_otherwis
     assert other.link.status == "未提及"
     [small] = link([_commitment("航线", 3, "条", "3条")], [_evidence("新增公交线路3条", 3, "条")])
     assert small.link.status == "未提及"  # a count below ten says nothing on its own
+
+
+# --- goals without figures, read one object at a time (issue 17; sentences from the hailar dev pairs) -----------
+def _items(*lines: str) -> list[tuple[str, float | None]]:
+    return [(normalize(c.item), c.value) for c in _plan(*lines)]
+
+
+@pytest.mark.parametrize("sentence, items", [
+    ("确保新建的海拉尔客运总站和呼伦贝尔中心城汽车公司调度中心投入使用。",
+     ["海拉尔客运总站", "呼伦贝尔中心城汽车公司调度中心"]),
+    ("完成对胜利大街、西大街、胜利三路等主干道路的综合改造。", ["胜利大街", "西大街", "胜利三路"]),  # examples before 等
+    ("西出口道路建成通车。", ["西出口道路"]),  # a stage word as the predicate is a goal without a goal word
+    ("雪花迁建项目10月份投入使用。", ["雪花迁建项目"]),
+    ("六是继续办好第八届中俄蒙经贸洽谈暨产品展销会。", ["第八届中俄蒙经贸洽谈暨产品展销会"]),
+    ("启动中心城区雨水管网建设。", ["中心城区雨水管网"]),
+    # A capacity in a project's name is no target: one qualitative row, no figure row.
+    ("大唐700万吨露天矿完成核准。", ["大唐700万吨露天矿"]),
+    ("确保大唐700万吨露天矿一季度完成核准并开工建设。", ["大唐700万吨露天矿"]),
+    # Neither promised nor a deliverable: a condition, a push.
+    ("新城大道北延段竣工通车后，交通更加便捷。", []),
+    ("加快推动工贸企业产业升级。", []),
+])
+def test_each_object_of_a_goal_is_a_row(sentence, items):
+    assert _items(sentence) == [(item, None) for item in items]
+
+
+def test_a_capacity_that_is_counted_stays_a_figure():
+    assert _items("预期目标是：鲜奶产量达到25万吨。") == [("鲜奶产量", 250000)]
+
+
+def test_a_listed_object_is_named_in_the_summary():
+    rows = _plan("确保年内学府路中学、向阳幼儿园投入使用。")
+    assert [c.summary for c in rows] == ["确保年内学府路中学、向阳幼儿园投入使用（学府路中学）",
+                                         "确保年内学府路中学、向阳幼儿园投入使用（向阳幼儿园）"]
+
+
+def test_a_review_clause_with_a_descriptor_figure_is_also_a_note():
+    report = parse_report(["2015-02-05", "一、2014年工作回顾",
+                           "投资6亿元的伊仕丹购物广场正式营业，大唐700万吨露天矿项目已进入国家核准程序。",
+                           "二、2015年工作安排", "新建停车位30只。"], doc_id="r", source="r.txt")
+    found = extract(report)
+    assert [n.text for n in found.notes] == ["投资6亿元的伊仕丹购物广场正式营业", "大唐700万吨露天矿项目已进入国家核准程序"]
+    assert [a.unit for a in found.achievements] == ["元"]  # 700万吨 names the mine
+
+
+def _goal(text: str, item: str) -> Commitment:
+    return replace(_commitment(item, None, "", "", text=text), item=item)
+
+
+@pytest.mark.parametrize("promise, item, review, status", [
+    ("大唐700万吨露天矿完成核准", "大唐700万吨露天矿", "大唐700万吨露天矿项目已进入国家核准程序", MISSED),  # still 前期
+    ("确保按期开工建设", "大唐700万吨露天矿", "大唐700万吨露天矿等项目前期工作扎实推进", MISSED),
+    ("确保大唐700万吨露天矿完成核准并开工建设", "大唐700万吨露天矿", "大唐700万吨露天矿完成项目核准", PARTLY),
+    ("启动区医院扩建工程", "区医院扩建工程", "区医院扩建工程开工建设", MET),  # the promised stage
+    ("完成西出口路建设", "西出口路", "西出口道路工程开工建设", PARTLY),  # 完成…建设 is done when built
+    ("完成东海写字楼主体建设", "东海写字楼", "东海写字楼主体封顶", MET),
+    ("亘富200万吨褐煤提质项目年内投产", "亘富200万吨褐煤提质项目", "亘富200万吨褐煤提质项目主体完工", PARTLY),
+])
+def test_stages_promised_and_reached(promise, item, review, status):
+    [row] = link([_goal(promise, item)], [_evidence(review)])
+    assert row.link.status == status and row.link.reason
+
+
+def test_the_kind_after_examples_is_what_the_review_counts():
+    [row] = link([_commitment("建华路、根河路等背街巷道", 10, "条", "10条", action="改造")],
+                 [_evidence("集中改造的11条背街巷道全部完工", 11, "条")])
+    assert row.link.status == MET
+
+
+def test_the_place_may_be_part_of_the_name():
+    roads = replace(_commitment("公路", 31.2, "公里", "31.2公里", action="实施"), place="农村")
+    [row] = link([roads], [_evidence("新建农村道路32公里", 32, "公里")])
+    assert (row.link.status, row.link.achieved) == (MET, "32公里")

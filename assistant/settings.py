@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         30, description="Questions one client address may ask per minute, chat and API together (0 = no limit)."
     )
+    ask_burst: int = Field(
+        2, description="Questions one client address may ask at once before the per-minute rate applies: each is "
+        "~25 ms of CPU ahead of everyone in the queue; a burst of 7 let an abuser's asks double residents' p95."
+    )
     feedback_per_minute: int = Field(20, description="Votes and comments one client address may send per minute.")
     max_comment_chars: int = Field(1000, description="Longer feedback comments are refused: a resident's note, not a file.")
     requests_per_minute: int = Field(
@@ -63,9 +67,10 @@ class Settings(BaseSettings):
     )
     pages_per_minute: int = Field(
         20, description="Page requests (the page, its config, the API description; a browser's page load is ~3) one "
-        "client address may make per minute, half of them at once: Gradio builds each anew (~50 ms of CPU). 8 refused "
-        "a browser's sixth page load within 100 s; measured load runs in docs/reliability.md (0 = no limit)."
+        "client address may make per minute, `page_burst` of them at once: Gradio builds each anew (~50 ms of CPU). 8 "
+        "refused a browser's sixth page load within 100 s; measured load runs in docs/reliability.md (0 = no limit)."
     )
+    page_burst: int = Field(4, description="Page requests one client address may make at once: one page load and a reload.")
     events_per_minute: int = Field(
         120, description="Gradio events (questions, votes, page events; each a queue slot and a session state) one "
         "client address may start per minute, a quarter at once; a question in the browser is 2–3 (0 = no limit)."
@@ -79,6 +84,11 @@ class Settings(BaseSettings):
         "everyone behind it in Gradio's first-come queue wait (20 unread per abuser tripled residents' p95)."
     )
     unread_result_ttl_s: float = Field(60, description="A `/call` result nobody read within this is dropped.")
+    offender_refusals: int = Field(
+        100, description="Refusals within a minute after which a client's further refusals are sent late "
+        "(`offender_delay_s`): an abuser's loop slows to a crawl; a person is refused a few times (0 = never)."
+    )
+    offender_delay_s: float = Field(5, description="How late a repeat offender's refusals are sent.")
     header_timeout_s: float = Field(
         10, description="A request's line and headers must arrive within this (slow clients are cut off)."
     )

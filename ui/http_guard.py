@@ -12,11 +12,13 @@
   call is remembered (ui/call_results.py) and `GET …/<event_id>` marks it read.
 
 Refusals are a short generic body, and one log line per client and reason a minute (with how many
-were refused meanwhile): a flood of refusals is not a flood of log lines.
+were refused meanwhile): a flood of refusals is not a flood of log lines. A client refused again and
+again gets its refusals late (ui/offenders.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -31,6 +33,7 @@ from assistant.errors import LockedOut, RateLimited
 from assistant.ratelimit import Lockout, RateLimiter
 from ui.call_results import UnreadResults
 from ui.clients import ClientAddresses
+from ui.offenders import RepeatOffenders
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +96,10 @@ class UploadPolicy:
 
 class HttpGuard:
     def __init__(self, app: Callable, *, clients: ClientAddresses, limits: RequestLimits, max_body_bytes: int,
-                 uploads: UploadPolicy, results: UnreadResults) -> None:
+                 uploads: UploadPolicy, results: UnreadResults, offenders: RepeatOffenders | None = None) -> None:
         self.app, self.clients, self.limits = app, clients, limits
         self.max_body_bytes, self.uploads, self.results = max_body_bytes, uploads, results
+        self.offenders = offenders or RepeatOffenders(0, 60, 0)
         self.refusals = RefusalLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -112,8 +116,7 @@ class HttpGuard:
             try:
                 self._count(method, path, client)
             except (RateLimited, LockedOut) as exc:
-                self.refusals.note(client, type(exc).__name__, f"{method} {path}")
-                await _refuse(send, 429, str(exc), _has_body(scope))
+                await self._refuse(send, client, 429, str(exc), type(exc).__name__, f"{method} {path}", scope)
                 return
         if read:
             self.results.read(read["event"])
@@ -123,14 +126,20 @@ class HttpGuard:
         refusal = self._refusal(scope, path, client)
         if refusal is not None:
             status, reason = refusal
-            self.refusals.note(client, reason, f"{method} {path}")
-            await _refuse(send, status, reason, _has_body(scope))
+            await self._refuse(send, client, status, reason, reason, f"{method} {path}", scope)
             return
         limit = self.uploads.max_file_bytes + MULTIPART_OVERHEAD if path == UPLOAD_PATH else self.max_body_bytes
         receive = _capped(receive, limit)
         if _CALL_POST.match(path):
             send = self._remembering_calls(send, client)
         await self.app(scope, receive, send)
+
+    async def _refuse(self, send: Send, client: str, status: int, message: str, reason: str, what: str,
+                      scope: Scope) -> None:
+        self.refusals.note(client, reason, what)
+        if delay := self.offenders.refused(client):
+            await asyncio.sleep(delay)
+        await _refuse(send, status, message, _has_body(scope))
 
     def _count(self, method: str, path: str, client: str) -> None:
         limits = self.limits

@@ -24,6 +24,7 @@ from ui.call_results import UnreadResults, gradio_dropper
 from ui.clients import ClientAddresses
 from ui.connections import ConnectionLimits, GuardedHttpProtocol, OpenConnections
 from ui.http_guard import HttpGuard, RequestLimits, UploadPolicy
+from ui.offenders import RepeatOffenders
 from ui.staff import COOKIE, SESSION_PATH, StaffGate
 from ui.uploads import keep_swept
 
@@ -50,7 +51,7 @@ def staff_gate(settings: Settings, clients: ClientAddresses) -> StaffGate:
 
 
 def handler_limits(settings: Settings, clients: ClientAddresses) -> Limits:
-    return Limits(asks=RateLimiter(settings.rate_limit_per_minute),
+    return Limits(asks=RateLimiter(settings.rate_limit_per_minute, burst=settings.ask_burst),
                   feedback=RateLimiter(settings.feedback_per_minute, message="操作太频繁，请 {wait} 秒后再试。"),
                   clients=clients)
 
@@ -86,11 +87,12 @@ def http_app(blocks: gr.Blocks, settings: Settings, gate: StaffGate, clients: Cl
                            cookie=COOKIE)
     limits = RequestLimits(
         requests=RateLimiter(settings.requests_per_minute, burst=max(settings.requests_per_minute // 4, 1)),
-        pages=RateLimiter(settings.pages_per_minute, burst=max(settings.pages_per_minute // 2, 1)),
+        pages=RateLimiter(settings.pages_per_minute, burst=settings.page_burst),
         events=RateLimiter(settings.events_per_minute, burst=max(settings.events_per_minute // 4, 1)),
         asks=asks, lockout=gate.lockout if gate.enabled else None)
     return HttpGuard(app, clients=clients, limits=limits, max_body_bytes=settings.max_request_bytes,
-                     uploads=uploads, results=results)
+                     uploads=uploads, results=results,
+                     offenders=RepeatOffenders(settings.offender_refusals, 60, settings.offender_delay_s))
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:

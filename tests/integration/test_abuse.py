@@ -19,6 +19,7 @@ PASSWORD = "staff-口令-2024"
 HEADER_TIMEOUT_S = 2
 PER_CLIENT_CONNECTIONS = 16
 UNREAD_TTL_S = 3
+RESIDENT_READS_S = 2.5
 MB = 1024 * 1024
 
 
@@ -60,7 +61,7 @@ def test_slow_and_idle_connections_are_cut_off_and_capped_while_residents_get_an
     started = time.monotonic()
     closed_at: dict[int, float] = {}
     with client("127.0.2.4") as resident:
-        answer_ms = []
+        answer_ms, last_asked = [], 0.0
         while len(closed_at) < len(opened) and time.monotonic() - started < HEADER_TIMEOUT_S + 5:
             for i, s in enumerate(opened):
                 if i in closed_at:
@@ -74,10 +75,12 @@ def test_slow_and_idle_connections_are_cut_off_and_capped_while_residents_get_an
                     pass
                 except OSError:
                     closed_at[i] = time.monotonic() - started
-            t = time.perf_counter()
+            if answer_ms and time.perf_counter() - last_asked < RESIDENT_READS_S:
+                continue  # a resident reads an answer before asking again (the ask limit allows 2 at once)
+            last_asked = time.perf_counter()
             event, payload = ask(resident, server.url)
             assert event == "complete" and payload[0]["answered"], payload
-            answer_ms.append((time.perf_counter() - t) * 1000)
+            answer_ms.append((time.perf_counter() - last_asked) * 1000)
     for s in opened:
         s.close()
     refused = sum(1 for at in closed_at.values() if at < 1)

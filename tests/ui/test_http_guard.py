@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 
@@ -11,6 +12,7 @@ from assistant.ratelimit import Lockout, RateLimiter
 from ui.call_results import UnreadResults
 from ui.clients import ClientAddresses
 from ui.http_guard import HttpGuard, RequestLimits, UploadPolicy
+from ui.offenders import RepeatOffenders
 from ui.uploads import discard_upload, sweep
 
 
@@ -61,13 +63,13 @@ def request(guard, path: str, method: str = "POST", body: bytes = b"", host: str
 
 
 def make(per_minute: int = 600, may_upload=None, max_unread: int = 2, asks: RateLimiter | None = None,
-         lockout: Lockout | None = None) -> tuple[HttpGuard, StubApp, list[str]]:
+         lockout: Lockout | None = None, offenders: RepeatOffenders | None = None) -> tuple[HttpGuard, StubApp, list[str]]:
     app, dropped = StubApp(), []
     uploads = UploadPolicy(may_upload, max_file_bytes=1000, files=RateLimiter(2, burst=2), bytes=RateLimiter(1, burst=70_000))
     limits = RequestLimits(requests=RateLimiter(per_minute, burst=per_minute // 4 or 1), pages=RateLimiter(8, burst=2),
                            events=RateLimiter(per_minute, burst=per_minute // 4 or 1), asks=asks, lockout=lockout)
     guard = HttpGuard(app, clients=ClientAddresses(), limits=limits, max_body_bytes=100, uploads=uploads,
-                      results=UnreadResults(max_unread, 60, dropped.append))
+                      results=UnreadResults(max_unread, 60, dropped.append), offenders=offenders)
     return guard, app, dropped
 
 
@@ -109,6 +111,31 @@ def test_posts_are_rate_limited_per_client_address() -> None:
     assert request(guard, "/gradio_api/queue/join", host="198.51.100.2")[0] == 200
     assert request(guard, "/config", "GET")[0] == 429  # page files count too…
     assert request(guard, "/gradio_api/queue/data", "GET")[0] == 200  # …result streams do not
+
+
+def test_repeat_offenders_are_counted_per_client_within_a_window() -> None:
+    now = [0.0]
+    offenders = RepeatOffenders(after_refusals=3, window_s=60, delay_s=5, clock=lambda: now[0])
+    assert [offenders.refused("a") for _ in range(5)] == [0, 0, 0, 5, 5]
+    assert offenders.refused("b") == 0  # another client is not slowed
+    now[0] = 61.0  # a new window: a client that stopped is forgiven
+    assert offenders.refused("a") == 0
+    assert RepeatOffenders(0, 60, 5).refused("a") == 0  # 0 = never slowed
+
+
+def test_a_repeat_offenders_refusals_are_sent_late_and_others_are_not() -> None:
+    offenders = RepeatOffenders(after_refusals=2, window_s=60, delay_s=0.2)
+    guard, app, _ = make(per_minute=4, offenders=offenders)  # burst 1
+
+    def timed(host: str) -> tuple[int, float]:
+        started = time.perf_counter()
+        return request(guard, "/gradio_api/queue/join", host=host)[0], time.perf_counter() - started
+
+    results = [timed("198.51.100.1") for _ in range(5)]
+    assert [status for status, _ in results] == [200, 429, 429, 429, 429]
+    assert max(seconds for _, seconds in results[:3]) < 0.1 and min(seconds for _, seconds in results[3:]) >= 0.2
+    status, seconds = timed("198.51.100.2")
+    assert status == 200 and seconds < 0.1  # another client's allowed work is never delayed
 
 
 def test_page_loads_have_their_own_lower_limit() -> None:

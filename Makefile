@@ -45,8 +45,10 @@ $(AXE):
 	@if command -v npm >/dev/null; then npm install --prefix $(AXE_DIR) --no-audit --no-fund --silent axe-core@4; \
 	else echo "the accessibility test needs npm for axe-core (apt-get install -y npm); without it it is skipped"; fi
 
+# Two workers (pytest-xdist), a test file or the browser folder each: most integration tests wait on a
+# served app, a subprocess or a browser, so two at once take ~40% less time on two cores.
 test: $(STAMP) browser
-	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q
+	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q -n 2 --dist loadgroup --durations=25
 
 # Unit tests on fakes only (no model, Chroma server, browser or load): the quick loop while coding.
 test-fast: $(STAMP)

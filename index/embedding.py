@@ -101,7 +101,7 @@ class OnnxEmbedder:
             if self.quantize:
                 from onnxruntime.quantization import QuantType, quantize_dynamic
 
-                partial = int8.with_suffix(".partial")
+                partial = _partial(int8)
                 quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8)
                 partial.replace(int8)  # atomic: a crash never leaves a half-written model behind
         return target
@@ -156,7 +156,7 @@ def _export_onnx(model_dir: Path, out: Path) -> None:
         def forward(self, *inputs):
             return self.model(**dict(zip(names, inputs))).last_hidden_state
 
-    partial = out.with_suffix(".partial")
+    partial = _partial(out)
     axes = {n: {0: "batch", 1: "sequence"} for n in [*names, "last_hidden_state"]}
     torch.onnx.export(LastHiddenState(), tuple(sample[n] for n in names), str(partial), input_names=names,
                       output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False)
@@ -195,3 +195,9 @@ class LangChainEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embedder.embed([text])[0]
+
+
+def _partial(target: Path) -> Path:
+    """Where `target` is written before its atomic rename: one per process, so two processes exporting
+    at once on a fresh machine (serve and ingest, or test workers) never write one file together."""
+    return target.with_name(f"{target.name}.{os.getpid()}.partial")

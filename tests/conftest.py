@@ -31,7 +31,11 @@ def real_assistant(tmp_path_factory) -> Assistant:
 
 def pytest_collection_modifyitems(items):
     """Everything under tests/integration/ uses the real model, Chroma server, browser or load: marked so
-    `make test-fast` can leave it out."""
+    `make test-fast` can leave it out. Under `pytest -n` (`--dist loadgroup`) each file runs on one worker,
+    so its module fixtures (a served app, an index) are built once; the browser tests share one app, so
+    they stay together."""
     for item in items:
-        if "integration" in Path(str(item.fspath)).parts:
+        parts = Path(str(item.fspath)).parts
+        if "integration" in parts:
             item.add_marker(pytest.mark.integration)
+        item.add_marker(pytest.mark.xdist_group("browser" if "browser" in parts else str(item.fspath)))

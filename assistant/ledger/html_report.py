@@ -110,7 +110,9 @@ def summary_table(summaries: Sequence[YearSummary], convert: Convert = str) -> s
     sums = total(summaries)
     foot = ('<tfoot><tr><th scope="row" colspan="2">合计</th>' + "".join(f'<td class="num">{n}</td>' for n in sums)
             + f'<td class="num">{sum(sums)}</td></tr></tfoot>')
-    return (f'<div class="ledger-counts-wrap"><table class="ledger-counts"><caption>{TABLE_TITLE}</caption>'
+    # A region that scrolls on a phone must take keyboard focus to be scrollable without a mouse (axe).
+    return (f'<div class="ledger-counts-wrap" tabindex="0" role="region" aria-label="{TABLE_TITLE}">'
+            f'<table class="ledger-counts"><caption>{TABLE_TITLE}</caption>'
             f'<thead><tr><th scope="col">政府</th><th scope="col">年份</th>{head}<th scope="col">合计</th></tr></thead>'
             f'<tbody>{body}</tbody>{foot}</table></div>')
 

@@ -99,6 +99,8 @@ def test_the_counts_table_and_the_script() -> None:
     assert '<th scope="row">海拉爾區</th><td class="num">2015</td><td class="num">2</td><td class="num">1</td>' in table
     assert '<th scope="row" colspan="2">合计</th><td class="num">3</td>' in table and '<td class="num">8</td>' in table
     assert "海拉爾區 2015年" in html_report.chart([YearSummary("海拉尔区", 2015, (1, 0, 0, 0, 0))], to_traditional)
+    # it scrolls sideways on a phone: a named region that takes keyboard focus (axe scrollable-region-focusable)
+    assert table.startswith(f'<div class="ledger-counts-wrap" tabindex="0" role="region" aria-label="{html_report.TABLE_TITLE}">')
 
 
 class _Tags(HTMLParser):

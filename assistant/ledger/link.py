@@ -186,14 +186,21 @@ def _cosines(commitments: Sequence[Commitment], candidates: Sequence[list[_Candi
              embedder: Embedder | None) -> dict[tuple[int, int], float]:
     if embedder is None or not any(candidates):
         return {}  # no model call when nothing could match
-    texts = sorted({normalize(c.text) for c, found in zip(commitments, candidates) if found}
+    texts = sorted({meaning(c) for c, found in zip(commitments, candidates) if found}
                    | {normalize(k.evidence.text) for found in candidates for k in found})
     vectors = dict(zip(texts, np.asarray(embedder.embed(texts), dtype=float)))
     return {
-        (i, j): float(vectors[normalize(c.text)] @ vectors[normalize(k.evidence.text)])
+        (i, j): float(vectors[meaning(c)] @ vectors[normalize(k.evidence.text)])
         for i, (c, found) in enumerate(zip(commitments, candidates))
         for j, k in enumerate(found)
     }
+
+
+def meaning(c: Commitment) -> str:
+    """What the embedder compares: the row's words, with the metric it inherits from the clause before when they do
+    not name it (地区生产总值增长20%，达到282亿元 → 地区生产总值达到282亿元, not a bare 达到282亿元)."""
+    text, item = normalize(c.text), normalize(c.item)
+    return text if item in text else item + text
 
 
 def _comparable(c: Commitment, e: Evidence) -> bool:

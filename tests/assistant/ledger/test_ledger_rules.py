@@ -5,10 +5,11 @@ from dataclasses import replace
 import pytest
 
 from assistant.ledger.extract import Achievement, Commitment, Source, extract
-from assistant.ledger.link import MET, MISSED, PARTLY, Evidence, evidence_from, link
+from assistant.ledger.link import MET, MISSED, PARTLY, Evidence, evidence_from, link, meaning
 from eval.ledger.score_real import base_unit
 from index.structure import parse_report
 from index.textnorm import normalize
+from tests.fakes import FakeEmbedder
 
 
 def _plan(*lines: str) -> list[Commitment]:
@@ -205,3 +206,13 @@ def test_the_place_may_be_part_of_the_name():
     roads = replace(_commitment("公路", 31.2, "公里", "31.2公里", action="实施"), place="农村")
     [row] = link([roads], [_evidence("新建农村道路32公里", 32, "公里")])
     assert (row.link.status, row.link.achieved) == (MET, "32公里")
+
+
+# --- issue 17, linking round 2 (invented sentences) -----------------------------------------------------------
+def test_the_meaning_compared_names_the_inherited_metric():
+    # 港口吞吐量增长5%，达到500万吨: the level row's own words do not name what reaches 500万吨.
+    level = _commitment("港口吞吐量", 5e6, "吨", "500万吨", text="达到500万吨")
+    assert meaning(level) == "港口吞吐量达到500万吨"
+    [row] = link([level], [_evidence("港口吞吐量完成480万吨", 4.8e6, "吨")], FakeEmbedder(),
+                 min_cosine=0.5)  # the fake scores 0.64 with the metric, 0.32 without
+    assert row.link.status == MISSED

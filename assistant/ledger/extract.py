@@ -351,9 +351,10 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
                   context: _Context) -> list[Commitment]:
     q, text, shown = segment.quantity, clause.match, clause.display
     start = strip_lead(text, segment.start, q.start, _LEAD)
-    place = ""
+    place = subject = ""
     if verb := _VERB.search(text, start, q.start):
         place = shown[_after_locative(text, start, verb.start()) : verb.start()]
+        subject = "" if _LOCATIVE.match(text, start) else place  # 固定资产投资完成194亿元: the metric, no place
         context.action = shown[verb.start() : verb.end()]
         start = verb.end()
     end = trim_end(text, start, q.start, _TRAIL)
@@ -376,7 +377,10 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
     rows = []
     for a, b in items:
         (pa, pb), (ia, ib) = _split_place(text, a, b)
-        rows.append(Commitment(source, year, context.action, inherited or shown[ia:ib],
+        item = inherited or shown[ia:ib]
+        if not item and subject:
+            item, place = subject, ""
+        rows.append(Commitment(source, year, context.action, item,
                                shown[pa:pb] or place or context.place, target, q.value, q.high, q.at_least, q.unit,
                                context.strength or context.action, row_text))
     return rows

@@ -60,6 +60,8 @@ _BUILT = STAGE_NAMES.index("built")
 _EXAMPLES = re.compile(r".+等(?!级|同|于|待)")  # the examples before 等 and the kind after it
 GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
+_GENERIC_ITEMS = set(table(str(Path(__file__).with_name("goals.tsv")))["generic_item"])
+_CHANGE_WORD = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|增加|提高|上升|下降|减少)$")
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int
 
 
 def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:
+    if c.value is not None and _names_nothing(c):
+        return []
     key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
     if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
         key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
@@ -169,6 +173,13 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
     return found
+
+
+def _names_nothing(c: Commitment) -> bool:
+    """A figure row whose item is empty, a change word only (同比增长25%) or generic (计划投资12.7亿元): its verb or that
+    word is in every review sentence, so any figure there would pass for its evidence."""
+    thing = _CHANGE_WORD.sub("", normalize(c.item))
+    return len(thing) < 2 or thing in _GENERIC_ITEMS
 
 
 def _same_figure(c: Commitment, e: Evidence, words: float) -> bool:

@@ -216,3 +216,16 @@ def test_the_meaning_compared_names_the_inherited_metric():
     [row] = link([level], [_evidence("港口吞吐量完成480万吨", 4.8e6, "吨")], FakeEmbedder(),
                  min_cosine=0.5)  # the fake scores 0.64 with the metric, 0.32 without
     assert row.link.status == MISSED
+
+
+def test_the_subject_before_the_verb_is_the_metric_when_nothing_else_names_it():
+    rows = _plan("预期目标是：货运总量完成300万吨，同比增长8%。")
+    assert _rows(rows) == [("货运总量", 3e6, "吨"), ("货运总量增长", 8, "%")]
+
+
+@pytest.mark.parametrize("item, text", [("投资", "全年计划投资5亿元"), ("", "年内完成600户"), ("同比增长", "同比增长12%")])
+def test_a_row_that_names_no_thing_is_not_linked_by_its_verb(item, text):
+    row = _commitment(item, 12 if "%" in text else 5e8, "%" if "%" in text else "元", text, action="完成", text=text)
+    review = [_evidence("全年完成投资4.8亿元，同比增长9%", 4.8e8, "元"), _evidence("城区居民收入同比增长9%", 9, "%"),
+              _evidence("年内完成老旧小区改造工作")]
+    assert link([row], review)[0].link.status == "未提及"

@@ -229,3 +229,15 @@ def test_a_row_that_names_no_thing_is_not_linked_by_its_verb(item, text):
     review = [_evidence("全年完成投资4.8亿元，同比增长9%", 4.8e8, "元"), _evidence("城区居民收入同比增长9%", 9, "%"),
               _evidence("年内完成老旧小区改造工作")]
     assert link([row], review)[0].link.status == "未提及"
+
+
+def test_in_a_list_of_figures_the_words_after_each_unit_are_its_item():
+    rows = _plan("年内新建3座污水泵站、8公里排水管网和5个公厕。")
+    assert _rows(rows) == [("污水泵站", 3, "座"), ("排水管网和", 8, "公里"), ("公厕", 5, "个")]
+    # Examples before a figure stay with it: 甲、乙等10条.
+    rows = _plan("完成投资2亿元改造东风路、南湖路等10条道路。")
+    assert ("东风路、南湖路等", 10, "条") in _rows(rows)
+
+
+def test_a_figure_task_opening_with_zuohao_is_a_commitment():
+    assert _rows(_plan("做好12公里防洪堤的加固。")) == [("防洪堤的加固", 12, "公里")]

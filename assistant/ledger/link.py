@@ -60,6 +60,7 @@ _BUILT = STAGE_NAMES.index("built")
 _EXAMPLES = re.compile(r".+等(?!级|同|于|待)")  # the examples before 等 and the kind after it
 GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
+_WITHIN, _CAPPED = "以内", "控制在"
 _GENERIC_ITEMS = set(table(str(Path(__file__).with_name("goals.tsv")))["generic_item"])
 _CHANGE_WORD = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|增加|提高|上升|下降|减少)$")
 
@@ -164,7 +165,7 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
     floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
     found = []
     for e in evidence:
-        if e.year != c.year or e.source.doc_id == c.source.doc_id:
+        if e.year != c.year or e.source.doc_id == c.source.doc_id or (_measured(c) and not _comparable(c, e)):
             continue
         text = normalize(e.text)
         # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
@@ -173,6 +174,12 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
     return found
+
+
+def _measured(c: Commitment) -> bool:
+    """A rate (增长8%, 参保率98%): only a rate tells whether it was met; things to build are also done when the review
+    reports them done without a figure."""
+    return c.unit == "%"
 
 
 def _names_nothing(c: Commitment) -> bool:
@@ -188,7 +195,7 @@ def _same_figure(c: Commitment, e: Evidence, words: float) -> bool:
     if not _comparable(c, e) or not c.value:
         return False
     ratio = (e.value or 0.0) / c.value
-    if ratio == 1.0 and c.value >= MIN_DISTINCTIVE_VALUE:
+    if ratio == 1.0 and c.value >= MIN_DISTINCTIVE_VALUE and c.unit != "%":  # rates coincide (11.5% and 11.5%)
         return True
     return words >= MIN_SAME_UNIT_COVERAGE and SAME_UNIT_RANGE[0] <= ratio <= SAME_UNIT_RANGE[1]
 
@@ -199,7 +206,9 @@ def _cosines(commitments: Sequence[Commitment], candidates: Sequence[list[_Candi
         return {}  # no model call when nothing could match
     texts = sorted({meaning(c) for c, found in zip(commitments, candidates) if found}
                    | {normalize(k.evidence.text) for found in candidates for k in found})
-    vectors = dict(zip(texts, np.asarray(embedder.embed(texts), dtype=float)))
+    # One text per call: the int8 model quantizes a batch as a whole, so a vector (and a status near the floor) would
+    # depend on which other rows happen to share its batch.
+    vectors = {t: np.asarray(embedder.embed([t])[0], dtype=float) for t in texts}
     return {
         (i, j): float(vectors[meaning(c)] @ vectors[normalize(k.evidence.text)])
         for i, (c, found) in enumerate(zip(commitments, candidates))
@@ -246,6 +255,10 @@ def _judge(c: Commitment, match: _Match | None, target: tuple[float, int], revie
 def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[str, str]:
     achieved = e.value or 0.0
     goal = f"目标{_number(target)}{c.unit}" + (f"（同句{rows}项合计）" if rows > 1 else "")
+    if c.target.endswith(_WITHIN) or _CAPPED in normalize(c.item):  # 失业率控制在4%以内: a ceiling, met from below
+        if achieved <= target:
+            return MET, f"回顾：{e.figure}，不高于{goal}{_WITHIN}"
+        return MISSED, f"回顾：{e.figure}，高于{goal}{_WITHIN}"
     if c.unit == "%":  # a rate is met or not; a shortfall is never "partial"
         about = c.target.endswith(_ABOUT)
         floor = target - GROWTH_ALLOWANCE if about else target

@@ -241,3 +241,33 @@ def test_in_a_list_of_figures_the_words_after_each_unit_are_its_item():
 
 def test_a_figure_task_opening_with_zuohao_is_a_commitment():
     assert _rows(_plan("做好12公里防洪堤的加固。")) == [("防洪堤的加固", 12, "公里")]
+
+
+@pytest.mark.parametrize("item, target, rate, status", [("城镇登记失业率", "4%以内", 3.6, MET), ("城镇登记失业率", "4%以内", 4.2, MISSED),
+                                                     ("人口自然增长率控制在", "8%", 7.5, MET)])
+def test_a_ceiling_is_met_from_below(item, target, rate, status):
+    [row] = link([_commitment(item, 4 if "4" in target else 8, "%", target)],
+                 [_evidence(f"城镇登记失业率人口自然增长率控制在{rate}%", rate, "%")])
+    assert row.link.status == status
+
+
+def test_a_rate_that_merely_coincides_is_no_evidence():
+    [row] = link([_commitment("进出口总额增长", 12.5, "%", "12.5%")], [_evidence("二氧化硫排放量下降12.5%", 12.5, "%")])
+    assert row.link.status == "未提及"
+
+
+def test_a_rate_is_judged_by_a_rate_only():
+    # A clause without figures that names the metric says nothing about the rate reached.
+    [row] = link([_commitment("进出口总额增长", 12.5, "%", "12.5%")], [_evidence("进出口总额稳步增长，外贸结构持续优化")])
+    assert row.link.status == "未提及"
+
+
+def test_a_vector_does_not_depend_on_its_batch_mates():
+    class BatchScaled(FakeEmbedder):  # a model whose output depends on the batch, as int8 quantization does
+        def embed(self, texts):
+            return [[x / len(texts) for x in v] for v in super().embed(texts)]
+
+    rows = [_commitment("港口吞吐量", 5e6, "吨", "500万吨", text="港口吞吐量达到500万吨"),
+            _commitment("集装箱", 20, "万标箱", "20万标箱", text="集装箱达到20万标箱")]
+    review = [_evidence("港口吞吐量完成480万吨", 4.8e6, "吨"), _evidence("集装箱达到22万标箱", 22, "万标箱")]
+    assert [c.link.status for c in link(rows, review, BatchScaled(), min_cosine=0.5)] == [MISSED, MET]

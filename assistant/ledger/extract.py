@@ -85,6 +85,10 @@ _WITHIN_YEAR = r"(?:\d{1,2}月份?|[一二三四]季度)(?:底|前|内|末)?"  #
 _OBJECT_LEAD = re.compile(rf"{_TIME}|{_WITHIN_YEAR}|{_ENUMERATOR}|{_alternation(_GOALS['object_lead'])}")
 _OBJECT_TAIL = re.compile(rf"(?:{_WITHIN_YEAR}|{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])})$")
 _EXAMPLES = re.compile(r"等(?!级|同|于|待)")  # A、B等项目: A and B are the objects
+_OF = re.compile("的")
+# After a figure's item: its predicate (stage words, 按期…), a generic kind after examples (三山绿化等工程) and the
+# 和 before the next figure (60个小区补绿和5000亩…).
+_PREDICATE_TAIL = re.compile(rf"(?:{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])}|等(?:工程|项目|任务)?|[和及])$")
 MIN_OBJECT = 2  # characters
 _CAPACITY_UNIT = set(_GOALS["capacity_unit"])
 _NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]")  # 700万吨露天矿: the name continues after the unit
@@ -358,9 +362,14 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
         context.action = shown[verb.start() : verb.end()]
         start = verb.end()
     end = trim_end(text, start, q.start, _TRAIL)
+    if text[q.start - 1 : q.start] == "、":  # 实施A、5000亩B、4万亩C: A is a list entry of its own, B is counted
+        end = start
     inherited = ""
     if start == end:  # the figure comes first: 3家企业在宁波股交所挂牌, 2500米道路开展临水护栏建设
         start, end = q.end, _item_end(text, q.end, segment.end)
+        # 15公里雨水管网二期工程按期竣工 → 雨水管网二期工程; 23万平方米的建材城 → 建材城 (a figure's 的 and a predicate)
+        start = strip_lead(text, start, end, _OF)
+        end = trim_end(text, start, end, _PREDICATE_TAIL)
         if verb := _VERB.search(text, start, end):
             context.action = shown[verb.start() : verb.end()]
         if start == end and context.items and not _HEDGE_AFTER.match(text, start):

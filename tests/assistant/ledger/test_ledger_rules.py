@@ -233,7 +233,7 @@ def test_a_row_that_names_no_thing_is_not_linked_by_its_verb(item, text):
 
 def test_in_a_list_of_figures_the_words_after_each_unit_are_its_item():
     rows = _plan("年内新建3座污水泵站、8公里排水管网和5个公厕。")
-    assert _rows(rows) == [("污水泵站", 3, "座"), ("排水管网和", 8, "公里"), ("公厕", 5, "个")]
+    assert _rows(rows) == [("污水泵站", 3, "座"), ("排水管网", 8, "公里"), ("公厕", 5, "个")]
     # Examples before a figure stay with it: 甲、乙等10条.
     rows = _plan("完成投资2亿元改造东风路、南湖路等10条道路。")
     assert ("东风路、南湖路等", 10, "条") in _rows(rows)
@@ -271,3 +271,17 @@ def test_a_vector_does_not_depend_on_its_batch_mates():
             _commitment("集装箱", 20, "万标箱", "20万标箱", text="集装箱达到20万标箱")]
     review = [_evidence("港口吞吐量完成480万吨", 4.8e6, "吨"), _evidence("集装箱达到22万标箱", 22, "万标箱")]
     assert [c.link.status for c in link(rows, review, BatchScaled(), min_cosine=0.5)] == [MISSED, MET]
+
+
+@pytest.mark.parametrize("sentence, row", [
+    ("确保9公里污水管网三期工程按期竣工。", ("污水管网三期工程", 9, "公里")),  # the predicate is not the item
+    ("确保6万平方米的物流仓库投入使用。", ("物流仓库", 6e4, "平方米")),
+    ("确保4000亩湿地保护等工程按时完工。", ("湿地保护", 4000, "亩")),
+])
+def test_a_figure_first_item_loses_its_predicate(sentence, row):
+    assert _rows(_plan(sentence)) == [row]
+
+
+def test_a_list_entry_before_a_figure_is_not_its_item():
+    rows = _plan("继续实施河道清淤、3000亩退耕还草、2万亩防护林建设。")
+    assert _rows(rows) == [("退耕还草", 3000, "亩"), ("防护林", 2e4, "亩")]

@@ -60,8 +60,12 @@ _BUILT = STAGE_NAMES.index("built")
 _EXAMPLES = re.compile(r".+等(?!级|同|于|待)")  # the examples before 等 and the kind after it
 GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
+_TIME_WORDS = r"(?:19|20)\d{2}年(?:度|内|底)?|全年|年内|今年"
 _WITHIN, _CAPPED = "以内", "控制在"
-_GENERIC_ITEMS = set(table(str(Path(__file__).with_name("goals.tsv")))["generic_item"])
+_GOALS = table(str(Path(__file__).with_name("goals.tsv")))
+_GENERIC_ITEMS = set(_GOALS["generic_item"])
+# A promise to start (启动实施A、B等项目), not to finish: the goal's opening words, as extract reads them.
+_LAUNCH = re.compile(rf"^(?:{_TIME_WORDS}|[一二三四五六七八九十]+是)?.{{0,2}}(?:{'|'.join(_GOALS['start'])})")
 _CHANGE_WORD = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|增加|提高|上升|下降|减少)$")
 
 
@@ -298,6 +302,8 @@ def _by_words(e: Evidence, c: Commitment | None = None) -> tuple[str, str]:
     if 0 <= promised <= reached:
         return MET, "回顾所述阶段已到承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用）"
     if m := _PROGRESS.search(text):
+        if c is not None and _LAUNCH.search(normalize(c.text)):  # 启动A: A under way is A started
+            return MET, f"承诺启动，回顾称“{m[0]}”，已启动"
         return PARTLY, f"回顾称“{m[0]}”，未报完成"
     return MET, "回顾中作为已完成事项提及"
 

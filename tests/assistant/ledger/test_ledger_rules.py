@@ -285,3 +285,10 @@ def test_a_figure_first_item_loses_its_predicate(sentence, row):
 def test_a_list_entry_before_a_figure_is_not_its_item():
     rows = _plan("继续实施河道清淤、3000亩退耕还草、2万亩防护林建设。")
     assert _rows(rows) == [("退耕还草", 3000, "亩"), ("防护林", 2e4, "亩")]
+
+
+@pytest.mark.parametrize("promise, status", [("启动实施滨江公园、北湖湿地等项目", MET), ("年内启动滨江公园建设", MET),
+                                             ("确保滨江公园按期开工", PARTLY), ("完成滨江公园建设", PARTLY)])
+def test_a_start_promised_is_met_by_work_under_way(promise, status):
+    [row] = link([_goal(promise, "滨江公园")], [_evidence("滨江公园一期建设顺利推进")])
+    assert row.link.status == status

@@ -173,11 +173,24 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
             continue
         text = normalize(e.text)
         # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
-        words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
+        if c.value is None:  # a goal's object is paraphrased more freely (东西外环道路 → 公路东、西外环)
+            words = max(_unordered(key, text), coverage(named, text)) if named else _unordered(key, text)
+        else:
+            words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
         if words >= floor or _same_figure(c, e, words):
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
     return found
+
+
+def _unordered(key: str, text: str) -> float:
+    """Bigram coverage, or its mean with character coverage when that is higher: a reordered or shortened name
+    (远程医疗服务系统 → 远程医疗项目, 区医院扩建工程 → 区医院120急救中心) keeps its characters, not its bigrams. The
+    embedder's floor still has to pass."""
+    bigrams = coverage(key, text)
+    chars = set(key)
+    share = len(chars & set(text)) / len(chars) if chars else 0.0
+    return max(bigrams, (bigrams + share) / 2)
 
 
 def _measured(c: Commitment) -> bool:

@@ -292,3 +292,12 @@ def test_a_list_entry_before_a_figure_is_not_its_item():
 def test_a_start_promised_is_met_by_work_under_way(promise, status):
     [row] = link([_goal(promise, "滨江公园")], [_evidence("滨江公园一期建设顺利推进")])
     assert row.link.status == status
+
+
+@pytest.mark.parametrize("item, review, status", [
+    ("南北环路", "城区北、南环路开工建设", MET),  # word order
+    ("南北环路", "城区污水处理厂开工建设", "未提及"),
+])
+def test_a_goal_object_may_be_reordered(item, review, status):
+    [row] = link([_goal(f"{item}开工建设", item)], [_evidence(review)])
+    assert row.link.status == status

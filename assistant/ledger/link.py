@@ -62,6 +62,7 @@ GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
 _TIME_WORDS = r"(?:19|20)\d{2}年(?:度|内|底)?|全年|年内|今年"
 _WITHIN, _CAPPED = "以内", "控制在"
+_REACH = re.compile(r"(?:达到|突破|超过)$")  # right before the target: a level, whatever verb the sentence began with
 _GOALS = table(str(Path(__file__).with_name("goals.tsv")))
 _GENERIC_ITEMS = set(_GOALS["generic_item"])
 # A promise to start (启动实施A、B等项目), not to finish: the goal's opening words, as extract reads them.
@@ -287,11 +288,17 @@ def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[st
     if achieved >= target:
         return MET, f"回顾：{e.figure}，不低于{goal}"
     share = achieved / target if target else 0.0
-    if not c.action:  # a level to reach (地区生产总值达到240亿元), not things to build: met or not
+    if _level(c):  # a level to reach, not things to build: met or not
         return MISSED, f"回顾：{e.figure}，低于{goal}"
     if share >= PARTIAL_SHARE:
         return PARTLY, f"回顾：{e.figure}，为{goal}的{share:.0%}（不低于{PARTIAL_SHARE:.0%}为部分达成）"
     return MISSED, f"回顾：{e.figure}，为{goal}的{share:.0%}（低于{PARTIAL_SHARE:.0%}，明显未达目标）"
+
+
+def _level(c: Commitment) -> bool:
+    """地区生产总值达到240亿元 (no action), 完成投资…，入园企业达到14家 (达到 right before the target)."""
+    text = normalize(c.text)
+    return not c.action or bool(_REACH.search(text, 0, max(text.find(normalize(c.target)), 0)))
 
 
 def stage(text: str) -> int:

@@ -301,3 +301,11 @@ def test_a_start_promised_is_met_by_work_under_way(promise, status):
 def test_a_goal_object_may_be_reordered(item, review, status):
     [row] = link([_goal(f"{item}开工建设", item)], [_evidence(review)])
     assert row.link.status == status
+
+
+def test_a_figure_to_reach_is_a_level_whatever_verb_came_before():
+    # 完成投资3亿元，入驻企业达到20家: 12 of 20 is not "partly reached".
+    reach = _commitment("入驻企业", 20, "家", "20家", action="完成", text="入驻企业达到20家")
+    build = _commitment("停车位", 20, "只", "20只", action="新建", text="新建停车位20只")
+    review = [_evidence("入驻企业达到12家", 12, "家"), _evidence("新建停车位12只", 12, "只")]
+    assert [c.link.status for c in link([reach, build], review)] == [MISSED, PARTLY]

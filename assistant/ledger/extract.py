@@ -86,6 +86,8 @@ _OBJECT_LEAD = re.compile(rf"{_TIME}|{_WITHIN_YEAR}|{_ENUMERATOR}|{_alternation(
 _OBJECT_TAIL = re.compile(rf"(?:{_WITHIN_YEAR}|{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])})$")
 _EXAMPLES = re.compile(r"等(?!级|同|于|待)")  # A、B等项目: A and B are the objects
 _OF = re.compile("的")
+# Words before a figure that say where or which (goals.tsv place_suffix; examples end in 等): the item follows the figure.
+_NAMES_WHERE = re.compile(rf"(?:等|{_alternation(_GOALS['place_suffix'])})$")
 # After a figure's item: its predicate (stage words, 按期…), a generic kind after examples (三山绿化等工程) and the
 # 和 before the next figure (60个小区补绿和5000亩…).
 _PREDICATE_TAIL = re.compile(rf"(?:{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])}|等(?:工程|项目|任务)?|[和及])$")
@@ -365,11 +367,12 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
     if text[q.start - 1 : q.start] == "、":  # 实施A、5000亩B、4万亩C: A is a list entry of its own, B is counted
         end = start
     inherited = ""
+    after = _after_figure(text, q.end, segment.end)
+    if start < end and after[1] - after[0] >= MIN_OBJECT and _NAMES_WHERE.search(text, start, end):
+        # 孙家屯、团结村等7个现代牧场, 奋斗镇1万亩节水灌溉: the words before say where or which, those after what
+        place, start, end = shown[start:end], q.end, q.end
     if start == end:  # the figure comes first: 3家企业在宁波股交所挂牌, 2500米道路开展临水护栏建设
-        start, end = q.end, _item_end(text, q.end, segment.end)
-        # 15公里雨水管网二期工程按期竣工 → 雨水管网二期工程; 23万平方米的建材城 → 建材城 (a figure's 的 and a predicate)
-        start = strip_lead(text, start, end, _OF)
-        end = trim_end(text, start, end, _PREDICATE_TAIL)
+        start, end = after
         if verb := _VERB.search(text, start, end):
             context.action = shown[verb.start() : verb.end()]
         if start == end and context.items and not _HEDGE_AFTER.match(text, start):
@@ -393,6 +396,14 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
                                shown[pa:pb] or place or context.place, target, q.value, q.high, q.at_least, q.unit,
                                context.strength or context.action, row_text))
     return rows
+
+
+def _after_figure(text: str, start: int, end: int) -> tuple[int, int]:
+    """The item after a figure, up to the list's next 、, without its 的 and predicate: 15公里雨水管网二期工程按期竣工 →
+    雨水管网二期工程; 23万平方米的建材城 → 建材城."""
+    end = _item_end(text, start, end)
+    start = strip_lead(text, start, end, _OF)
+    return start, trim_end(text, start, end, _PREDICATE_TAIL)
 
 
 def _metric(c: Commitment) -> str:

@@ -234,9 +234,9 @@ def test_a_row_that_names_no_thing_is_not_linked_by_its_verb(item, text):
 def test_in_a_list_of_figures_the_words_after_each_unit_are_its_item():
     rows = _plan("年内新建3座污水泵站、8公里排水管网和5个公厕。")
     assert _rows(rows) == [("污水泵站", 3, "座"), ("排水管网", 8, "公里"), ("公厕", 5, "个")]
-    # Examples before a figure stay with it: 甲、乙等10条.
-    rows = _plan("完成投资2亿元改造东风路、南湖路等10条道路。")
-    assert ("东风路、南湖路等", 10, "条") in _rows(rows)
+    # Examples before a figure stay with it (甲、乙等10条), as where or which; the kind after it is counted.
+    [roads] = [c for c in _plan("完成投资2亿元改造东风路、南湖路等10条道路。") if c.unit == "条"]
+    assert (roads.place, roads.item) == ("东风路、南湖路等", "道路")
 
 
 def test_a_figure_task_opening_with_zuohao_is_a_commitment():
@@ -309,3 +309,12 @@ def test_a_figure_to_reach_is_a_level_whatever_verb_came_before():
     build = _commitment("停车位", 20, "只", "20只", action="新建", text="新建停车位20只")
     review = [_evidence("入驻企业达到12家", 12, "家"), _evidence("新建停车位12只", 12, "只")]
     assert [c.link.status for c in link([reach, build], review)] == [MISSED, PARTLY]
+
+
+@pytest.mark.parametrize("sentence, row", [
+    ("完成东湖村、西山村等6个文化广场建设任务。", ("文化广场", 6, "个")),  # examples before, the kind after
+    ("实施城关镇3000亩高标准农田。", ("高标准农田", 3000, "亩")),  # a place before, the thing after
+    ("新建停车位40只。", ("停车位", 40, "只")),  # the item before the figure stays
+])
+def test_words_that_say_where_or_which_leave_the_item_after_the_figure(sentence, row):
+    assert _rows(_plan(sentence)) == [row]

@@ -97,6 +97,7 @@ _NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]")  # 700万吨露天矿: the name c
 
 # A goal clause that is no commitment on its own (fragments.tsv; an absolute path, since table() reads index/lexicon).
 _FRAGMENT = table(str(Path(__file__).with_name("fragments.tsv")))
+_PUSH = re.compile("|".join(_FRAGMENT["push"]))
 _CONNECTOR = re.compile("|".join(_FRAGMENT["connector"]))  # used with match(): anchored at the clause start
 _ADVERBS = "(?:" + "|".join(_FRAGMENT["predicate_adverb"]) + ")*"
 _BARE_PREDICATE = re.compile(rf"{_ADVERBS}(?:在.{{1,8}}?)?{_ADVERBS}(?:{'|'.join(_FRAGMENT['bare_predicate'])})")
@@ -341,9 +342,10 @@ def _leans_back(text: str, goal: re.Match[str]) -> bool:
 
 
 def _head(parts: list[Clause], i: int) -> int:
-    """The clause a fragment belongs to: the nearest one before it that acts or promises, else the first."""
+    """The clause a fragment belongs to: the nearest one before it that acts, promises or pushes the work on (要加快A、B等
+    项目的推进，确保按期开工建设), else the first."""
     return next((j for j in range(i - 1, -1, -1)
-                 if (_VERB.search(parts[j].match) or _HEDGE.search(parts[j].match))
+                 if (_VERB.search(parts[j].match) or _HEDGE.search(parts[j].match) or _PUSH.search(parts[j].match))
                  and not _CONNECTOR.match(parts[j].match)), 0)
 
 

@@ -318,3 +318,8 @@ def test_a_figure_to_reach_is_a_level_whatever_verb_came_before():
 ])
 def test_words_that_say_where_or_which_leave_the_item_after_the_figure(sentence, row):
     assert _rows(_plan(sentence)) == [row]
+
+
+def test_a_bare_predicate_belongs_to_the_clause_that_pushes_the_work():
+    rows = _plan("培育新兴产业，要加快北山风电场、南湾光伏等项目的推进，确保按期开工建设。")
+    assert [normalize(c.item) for c in rows] == ["北山风电场", "南湾光伏"]

@@ -164,6 +164,8 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
     if c.value is not None and _names_nothing(c):
         return []
     key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
+    if c.unit == "%":  # every change row says 增长: 旅游收入增长 must share 旅游收入, not 收入增长
+        key = _CHANGE_WORD.sub("", key)
     if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
         key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
     named = normalize(c.place + c.item) if c.place and c.item else ""
@@ -210,10 +212,10 @@ def _names_nothing(c: Commitment) -> bool:
 def _same_figure(c: Commitment, e: Evidence, words: float) -> bool:
     """A review figure in the commitment's unit that is the very figure promised (when distinctive), or close
     to it with part of the item's words: the same work named otherwise."""
-    if not _comparable(c, e) or not c.value:
+    if not _comparable(c, e) or not c.value or c.unit == "%":  # rates are close or equal by chance (11.5%, 11.5%)
         return False
     ratio = (e.value or 0.0) / c.value
-    if ratio == 1.0 and c.value >= MIN_DISTINCTIVE_VALUE and c.unit != "%":  # rates coincide (11.5% and 11.5%)
+    if ratio == 1.0 and c.value >= MIN_DISTINCTIVE_VALUE:
         return True
     return words >= MIN_SAME_UNIT_COVERAGE and SAME_UNIT_RANGE[0] <= ratio <= SAME_UNIT_RANGE[1]
 

@@ -323,3 +323,9 @@ def test_words_that_say_where_or_which_leave_the_item_after_the_figure(sentence,
 def test_a_bare_predicate_belongs_to_the_clause_that_pushes_the_work():
     rows = _plan("培育新兴产业，要加快北山风电场、南湾光伏等项目的推进，确保按期开工建设。")
     assert [normalize(c.item) for c in rows] == ["北山风电场", "南湾光伏"]
+
+
+def test_a_growth_target_is_linked_by_its_metric_not_by_the_change_word():
+    [row] = link([_commitment("旅游收入增长", 20, "%", "20%")],
+                 [_evidence("地方财政总收入增长18%", 18, "%"), _evidence("城镇居民人均收入增长26%", 26, "%")])
+    assert row.link.status == "未提及"

@@ -115,6 +115,12 @@ def segments(clause: Clause) -> Iterator[Segment]:
     found = quantities(clause)
     for i, q in enumerate(found):
         start = found[i - 1].end if i else 0
+        # 新建5条主干道路、2台热水锅炉, 8公里管网和5个公厕: the words from the previous unit to the first 、 or 和 are
+        # that figure's item, not this one's, unless they open this figure's examples (…实施了甲、乙等14个项目).
+        cut = clause.match.find("、", start, q.start)
+        cut = cut if cut >= 0 else clause.match.find("和", start, q.start)  # 验收和养护、90万亩: the 、 separates
+        if i and cut > start and not clause.match.endswith("等", 0, q.start):
+            start = cut + 1
         end = found[i + 1].start if i + 1 < len(found) else len(clause.match)
         yield Segment(q, start, end)
 

@@ -37,7 +37,7 @@ _DATE_YEAR = re.compile(r"((?:19|20)\d{2})")
 _HEDGE = re.compile(r"确保|力争|争取|努力|计划|拟|完成|实现")
 _VERB = re.compile(
     r"新申报|申报|新认定|认定|新建|建成|改建|扩建|安装|补装|加装|新增|培育|引进|列入|挂牌|开展|实施|完成|改造|整治|"
-    r"打造|创建|招募|举办|开工|纳入|种植|建设"
+    r"打造|创建|招募|举办|开工|纳入|种植|建设|做好"
 )
 _TIME = r"(?:19|20)\d{2}年(?:度|内|底|前)?|全年|年内|今年|明年"
 _REPORTING = r"实施|申报|安装|受理|开展|完成|实现|搭建|引进|建成"
@@ -85,12 +85,19 @@ _WITHIN_YEAR = r"(?:\d{1,2}月份?|[一二三四]季度)(?:底|前|内|末)?"  #
 _OBJECT_LEAD = re.compile(rf"{_TIME}|{_WITHIN_YEAR}|{_ENUMERATOR}|{_alternation(_GOALS['object_lead'])}")
 _OBJECT_TAIL = re.compile(rf"(?:{_WITHIN_YEAR}|{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])})$")
 _EXAMPLES = re.compile(r"等(?!级|同|于|待)")  # A、B等项目: A and B are the objects
+_OF = re.compile("的")
+# Words before a figure that say where or which (goals.tsv place_suffix; examples end in 等): the item follows the figure.
+_NAMES_WHERE = re.compile(rf"(?:等|{_alternation(_GOALS['place_suffix'])})$")
+# After a figure's item: its predicate (stage words, 按期…), a generic kind after examples (三山绿化等工程) and the
+# 和 before the next figure (60个小区补绿和5000亩…).
+_PREDICATE_TAIL = re.compile(rf"(?:{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])}|等(?:工程|项目|任务)?|[和及])$")
 MIN_OBJECT = 2  # characters
 _CAPACITY_UNIT = set(_GOALS["capacity_unit"])
 _NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]")  # 700万吨露天矿: the name continues after the unit
 
 # A goal clause that is no commitment on its own (fragments.tsv; an absolute path, since table() reads index/lexicon).
 _FRAGMENT = table(str(Path(__file__).with_name("fragments.tsv")))
+_PUSH = re.compile("|".join(_FRAGMENT["push"]))
 _CONNECTOR = re.compile("|".join(_FRAGMENT["connector"]))  # used with match(): anchored at the clause start
 _ADVERBS = "(?:" + "|".join(_FRAGMENT["predicate_adverb"]) + ")*"
 _BARE_PREDICATE = re.compile(rf"{_ADVERBS}(?:在.{{1,8}}?)?{_ADVERBS}(?:{'|'.join(_FRAGMENT['bare_predicate'])})")
@@ -335,9 +342,10 @@ def _leans_back(text: str, goal: re.Match[str]) -> bool:
 
 
 def _head(parts: list[Clause], i: int) -> int:
-    """The clause a fragment belongs to: the nearest one before it that acts or promises, else the first."""
+    """The clause a fragment belongs to: the nearest one before it that acts, promises or pushes the work on (要加快A、B等
+    项目的推进，确保按期开工建设), else the first."""
     return next((j for j in range(i - 1, -1, -1)
-                 if (_VERB.search(parts[j].match) or _HEDGE.search(parts[j].match))
+                 if (_VERB.search(parts[j].match) or _HEDGE.search(parts[j].match) or _PUSH.search(parts[j].match))
                  and not _CONNECTOR.match(parts[j].match)), 0)
 
 
@@ -351,15 +359,22 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
                   context: _Context) -> list[Commitment]:
     q, text, shown = segment.quantity, clause.match, clause.display
     start = strip_lead(text, segment.start, q.start, _LEAD)
-    place = ""
+    place = subject = ""
     if verb := _VERB.search(text, start, q.start):
         place = shown[_after_locative(text, start, verb.start()) : verb.start()]
+        subject = "" if _LOCATIVE.match(text, start) else place  # 固定资产投资完成194亿元: the metric, no place
         context.action = shown[verb.start() : verb.end()]
         start = verb.end()
     end = trim_end(text, start, q.start, _TRAIL)
+    if text[q.start - 1 : q.start] == "、":  # 实施A、5000亩B、4万亩C: A is a list entry of its own, B is counted
+        end = start
     inherited = ""
+    after = _after_figure(text, q.end, segment.end)
+    if start < end and after[1] - after[0] >= MIN_OBJECT and _NAMES_WHERE.search(text, start, end):
+        # 孙家屯、团结村等7个现代牧场, 奋斗镇1万亩节水灌溉: the words before say where or which, those after what
+        place, start, end = shown[start:end], q.end, q.end
     if start == end:  # the figure comes first: 3家企业在宁波股交所挂牌, 2500米道路开展临水护栏建设
-        start, end = q.end, _item_end(text, q.end, segment.end)
+        start, end = after
         if verb := _VERB.search(text, start, end):
             context.action = shown[verb.start() : verb.end()]
         if start == end and context.items and not _HEDGE_AFTER.match(text, start):
@@ -376,10 +391,21 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
     rows = []
     for a, b in items:
         (pa, pb), (ia, ib) = _split_place(text, a, b)
-        rows.append(Commitment(source, year, context.action, inherited or shown[ia:ib],
+        item = inherited or shown[ia:ib]
+        if not item and subject:
+            item, place = subject, ""
+        rows.append(Commitment(source, year, context.action, item,
                                shown[pa:pb] or place or context.place, target, q.value, q.high, q.at_least, q.unit,
                                context.strength or context.action, row_text))
     return rows
+
+
+def _after_figure(text: str, start: int, end: int) -> tuple[int, int]:
+    """The item after a figure, up to the list's next 、, without its 的 and predicate: 15公里雨水管网二期工程按期竣工 →
+    雨水管网二期工程; 23万平方米的建材城 → 建材城."""
+    end = _item_end(text, start, end)
+    start = strip_lead(text, start, end, _OF)
+    return start, trim_end(text, start, end, _PREDICATE_TAIL)
 
 
 def _metric(c: Commitment) -> str:

@@ -60,6 +60,14 @@ _BUILT = STAGE_NAMES.index("built")
 _EXAMPLES = re.compile(r".+等(?!级|同|于|待)")  # the examples before 等 and the kind after it
 GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
+_TIME_WORDS = r"(?:19|20)\d{2}年(?:度|内|底)?|全年|年内|今年"
+_WITHIN, _CAPPED = "以内", "控制在"
+_REACH = re.compile(r"(?:达到|突破|超过)$")  # right before the target: a level, whatever verb the sentence began with
+_GOALS = table(str(Path(__file__).with_name("goals.tsv")))
+_GENERIC_ITEMS = set(_GOALS["generic_item"])
+# A promise to start (启动实施A、B等项目), not to finish: the goal's opening words, as extract reads them.
+_LAUNCH = re.compile(rf"^(?:{_TIME_WORDS}|[一二三四五六七八九十]+是)?.{{0,2}}(?:{'|'.join(_GOALS['start'])})")
+_CHANGE_WORD = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|增加|提高|上升|下降|减少)$")
 
 
 @dataclass(frozen=True)
@@ -153,28 +161,58 @@ def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int
 
 
 def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:
+    if c.value is not None and _names_nothing(c):
+        return []
     key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
+    if c.unit == "%":  # every change row says 增长: 旅游收入增长 must share 旅游收入, not 收入增长
+        key = _CHANGE_WORD.sub("", key)
     if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
         key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
     named = normalize(c.place + c.item) if c.place and c.item else ""
     floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
     found = []
     for e in evidence:
-        if e.year != c.year or e.source.doc_id == c.source.doc_id:
+        if e.year != c.year or e.source.doc_id == c.source.doc_id or (_measured(c) and not _comparable(c, e)):
             continue
         text = normalize(e.text)
         # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
-        words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
+        if c.value is None:  # a goal's object is paraphrased more freely (东西外环道路 → 公路东、西外环)
+            words = max(_unordered(key, text), coverage(named, text)) if named else _unordered(key, text)
+        else:
+            words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
         if words >= floor or _same_figure(c, e, words):
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
     return found
 
 
+def _unordered(key: str, text: str) -> float:
+    """Bigram coverage, or its mean with character coverage when that is higher: a reordered or shortened name
+    (远程医疗服务系统 → 远程医疗项目, 区医院扩建工程 → 区医院120急救中心) keeps its characters, not its bigrams. The
+    embedder's floor still has to pass."""
+    bigrams = coverage(key, text)
+    chars = set(key)
+    share = len(chars & set(text)) / len(chars) if chars else 0.0
+    return max(bigrams, (bigrams + share) / 2)
+
+
+def _measured(c: Commitment) -> bool:
+    """A rate (增长8%, 参保率98%): only a rate tells whether it was met; things to build are also done when the review
+    reports them done without a figure."""
+    return c.unit == "%"
+
+
+def _names_nothing(c: Commitment) -> bool:
+    """A figure row whose item is empty, a change word only (同比增长25%) or generic (计划投资12.7亿元): its verb or that
+    word is in every review sentence, so any figure there would pass for its evidence."""
+    thing = _CHANGE_WORD.sub("", normalize(c.item))
+    return len(thing) < 2 or thing in _GENERIC_ITEMS
+
+
 def _same_figure(c: Commitment, e: Evidence, words: float) -> bool:
     """A review figure in the commitment's unit that is the very figure promised (when distinctive), or close
     to it with part of the item's words: the same work named otherwise."""
-    if not _comparable(c, e) or not c.value:
+    if not _comparable(c, e) or not c.value or c.unit == "%":  # rates are close or equal by chance (11.5%, 11.5%)
         return False
     ratio = (e.value or 0.0) / c.value
     if ratio == 1.0 and c.value >= MIN_DISTINCTIVE_VALUE:
@@ -186,14 +224,23 @@ def _cosines(commitments: Sequence[Commitment], candidates: Sequence[list[_Candi
              embedder: Embedder | None) -> dict[tuple[int, int], float]:
     if embedder is None or not any(candidates):
         return {}  # no model call when nothing could match
-    texts = sorted({normalize(c.text) for c, found in zip(commitments, candidates) if found}
+    texts = sorted({meaning(c) for c, found in zip(commitments, candidates) if found}
                    | {normalize(k.evidence.text) for found in candidates for k in found})
-    vectors = dict(zip(texts, np.asarray(embedder.embed(texts), dtype=float)))
+    # One text per call: the int8 model quantizes a batch as a whole, so a vector (and a status near the floor) would
+    # depend on which other rows happen to share its batch.
+    vectors = {t: np.asarray(embedder.embed([t])[0], dtype=float) for t in texts}
     return {
-        (i, j): float(vectors[normalize(c.text)] @ vectors[normalize(k.evidence.text)])
+        (i, j): float(vectors[meaning(c)] @ vectors[normalize(k.evidence.text)])
         for i, (c, found) in enumerate(zip(commitments, candidates))
         for j, k in enumerate(found)
     }
+
+
+def meaning(c: Commitment) -> str:
+    """What the embedder compares: the row's words, with the metric it inherits from the clause before when they do
+    not name it (地区生产总值增长20%，达到282亿元 → 地区生产总值达到282亿元, not a bare 达到282亿元)."""
+    text, item = normalize(c.text), normalize(c.item)
+    return text if item in text else item + text
 
 
 def _comparable(c: Commitment, e: Evidence) -> bool:
@@ -228,6 +275,10 @@ def _judge(c: Commitment, match: _Match | None, target: tuple[float, int], revie
 def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[str, str]:
     achieved = e.value or 0.0
     goal = f"目标{_number(target)}{c.unit}" + (f"（同句{rows}项合计）" if rows > 1 else "")
+    if c.target.endswith(_WITHIN) or _CAPPED in normalize(c.item):  # 失业率控制在4%以内: a ceiling, met from below
+        if achieved <= target:
+            return MET, f"回顾：{e.figure}，不高于{goal}{_WITHIN}"
+        return MISSED, f"回顾：{e.figure}，高于{goal}{_WITHIN}"
     if c.unit == "%":  # a rate is met or not; a shortfall is never "partial"
         about = c.target.endswith(_ABOUT)
         floor = target - GROWTH_ALLOWANCE if about else target
@@ -239,11 +290,17 @@ def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[st
     if achieved >= target:
         return MET, f"回顾：{e.figure}，不低于{goal}"
     share = achieved / target if target else 0.0
-    if not c.action:  # a level to reach (地区生产总值达到240亿元), not things to build: met or not
+    if _level(c):  # a level to reach, not things to build: met or not
         return MISSED, f"回顾：{e.figure}，低于{goal}"
     if share >= PARTIAL_SHARE:
         return PARTLY, f"回顾：{e.figure}，为{goal}的{share:.0%}（不低于{PARTIAL_SHARE:.0%}为部分达成）"
     return MISSED, f"回顾：{e.figure}，为{goal}的{share:.0%}（低于{PARTIAL_SHARE:.0%}，明显未达目标）"
+
+
+def _level(c: Commitment) -> bool:
+    """地区生产总值达到240亿元 (no action), 完成投资…，入园企业达到14家 (达到 right before the target)."""
+    text = normalize(c.text)
+    return not c.action or bool(_REACH.search(text, 0, max(text.find(normalize(c.target)), 0)))
 
 
 def stage(text: str) -> int:
@@ -267,6 +324,8 @@ def _by_words(e: Evidence, c: Commitment | None = None) -> tuple[str, str]:
     if 0 <= promised <= reached:
         return MET, "回顾所述阶段已到承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用）"
     if m := _PROGRESS.search(text):
+        if c is not None and _LAUNCH.search(normalize(c.text)):  # 启动A: A under way is A started
+            return MET, f"承诺启动，回顾称“{m[0]}”，已启动"
         return PARTLY, f"回顾称“{m[0]}”，未报完成"
     return MET, "回顾中作为已完成事项提及"
 

@@ -10,7 +10,7 @@ is given (m3e-small, onnx-int8, from var/models, offline).
 Matching, one to one, in file order:
 - a figure line matches an extracted figure row of the paragraph that contains the gold quote with
   the same value (units normalised: 240亿元 = 2.4e10元, 5万亩 = 50000亩, 万人 = 10000人) and unit;
-  the row whose text overlaps the quote most is taken.
+  the row whose text overlaps the quote most (bigram coverage, both ways) is taken.
 - a qualitative line matches a qualitative row (no figure) of that paragraph whose text shares most
   of the gold object's (or quote's) words, the row whose object (item) is the gold object's first. Qualitative gold is partial by design (only lines the
   review speaks of), so no precision is given for qualitative rows.
@@ -120,7 +120,10 @@ def _paragraph_of(report: Report, quote: str) -> int | None:
 
 
 def _overlap(c: Commitment, quote: str) -> float:
-    return coverage(normalize(c.text), normalize(quote))
+    """Both ways: one way alone favours a short row whose few bigrams are mostly the figure's digits (5000亩三山绿化
+    for the quote 5000亩沙区治理) over the long row that contains the quote."""
+    row, gold = normalize(c.text), normalize(quote)
+    return coverage(row, gold) + coverage(gold, row)
 
 
 def match(gold: list[dict], plan: Report, rows: list[Commitment]) -> list[tuple[dict, Commitment | None]]:

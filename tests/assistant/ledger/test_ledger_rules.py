@@ -5,10 +5,11 @@ from dataclasses import replace
 import pytest
 
 from assistant.ledger.extract import Achievement, Commitment, Source, extract
-from assistant.ledger.link import MET, MISSED, PARTLY, Evidence, evidence_from, link
+from assistant.ledger.link import MET, MISSED, PARTLY, Evidence, evidence_from, link, meaning
 from eval.ledger.score_real import base_unit
 from index.structure import parse_report
 from index.textnorm import normalize
+from tests.fakes import FakeEmbedder
 
 
 def _plan(*lines: str) -> list[Commitment]:
@@ -205,3 +206,126 @@ def test_the_place_may_be_part_of_the_name():
     roads = replace(_commitment("公路", 31.2, "公里", "31.2公里", action="实施"), place="农村")
     [row] = link([roads], [_evidence("新建农村道路32公里", 32, "公里")])
     assert (row.link.status, row.link.achieved) == (MET, "32公里")
+
+
+# --- issue 17, linking round 2 (invented sentences) -----------------------------------------------------------
+def test_the_meaning_compared_names_the_inherited_metric():
+    # 港口吞吐量增长5%，达到500万吨: the level row's own words do not name what reaches 500万吨.
+    level = _commitment("港口吞吐量", 5e6, "吨", "500万吨", text="达到500万吨")
+    assert meaning(level) == "港口吞吐量达到500万吨"
+    [row] = link([level], [_evidence("港口吞吐量完成480万吨", 4.8e6, "吨")], FakeEmbedder(),
+                 min_cosine=0.5)  # the fake scores 0.64 with the metric, 0.32 without
+    assert row.link.status == MISSED
+
+
+def test_the_subject_before_the_verb_is_the_metric_when_nothing_else_names_it():
+    rows = _plan("预期目标是：货运总量完成300万吨，同比增长8%。")
+    assert _rows(rows) == [("货运总量", 3e6, "吨"), ("货运总量增长", 8, "%")]
+
+
+@pytest.mark.parametrize("item, text", [("投资", "全年计划投资5亿元"), ("", "年内完成600户"), ("同比增长", "同比增长12%")])
+def test_a_row_that_names_no_thing_is_not_linked_by_its_verb(item, text):
+    row = _commitment(item, 12 if "%" in text else 5e8, "%" if "%" in text else "元", text, action="完成", text=text)
+    review = [_evidence("全年完成投资4.8亿元，同比增长9%", 4.8e8, "元"), _evidence("城区居民收入同比增长9%", 9, "%"),
+              _evidence("年内完成老旧小区改造工作")]
+    assert link([row], review)[0].link.status == "未提及"
+
+
+def test_in_a_list_of_figures_the_words_after_each_unit_are_its_item():
+    rows = _plan("年内新建3座污水泵站、8公里排水管网和5个公厕。")
+    assert _rows(rows) == [("污水泵站", 3, "座"), ("排水管网", 8, "公里"), ("公厕", 5, "个")]
+    # Examples before a figure stay with it (甲、乙等10条), as where or which; the kind after it is counted.
+    [roads] = [c for c in _plan("完成投资2亿元改造东风路、南湖路等10条道路。") if c.unit == "条"]
+    assert (roads.place, roads.item) == ("东风路、南湖路等", "道路")
+
+
+def test_a_figure_task_opening_with_zuohao_is_a_commitment():
+    assert _rows(_plan("做好12公里防洪堤的加固。")) == [("防洪堤的加固", 12, "公里")]
+
+
+@pytest.mark.parametrize("item, target, rate, status", [("城镇登记失业率", "4%以内", 3.6, MET), ("城镇登记失业率", "4%以内", 4.2, MISSED),
+                                                     ("人口自然增长率控制在", "8%", 7.5, MET)])
+def test_a_ceiling_is_met_from_below(item, target, rate, status):
+    [row] = link([_commitment(item, 4 if "4" in target else 8, "%", target)],
+                 [_evidence(f"城镇登记失业率人口自然增长率控制在{rate}%", rate, "%")])
+    assert row.link.status == status
+
+
+def test_a_rate_that_merely_coincides_is_no_evidence():
+    [row] = link([_commitment("进出口总额增长", 12.5, "%", "12.5%")], [_evidence("二氧化硫排放量下降12.5%", 12.5, "%")])
+    assert row.link.status == "未提及"
+
+
+def test_a_rate_is_judged_by_a_rate_only():
+    # A clause without figures that names the metric says nothing about the rate reached.
+    [row] = link([_commitment("进出口总额增长", 12.5, "%", "12.5%")], [_evidence("进出口总额稳步增长，外贸结构持续优化")])
+    assert row.link.status == "未提及"
+
+
+def test_a_vector_does_not_depend_on_its_batch_mates():
+    class BatchScaled(FakeEmbedder):  # a model whose output depends on the batch, as int8 quantization does
+        def embed(self, texts):
+            return [[x / len(texts) for x in v] for v in super().embed(texts)]
+
+    rows = [_commitment("港口吞吐量", 5e6, "吨", "500万吨", text="港口吞吐量达到500万吨"),
+            _commitment("集装箱", 20, "万标箱", "20万标箱", text="集装箱达到20万标箱")]
+    review = [_evidence("港口吞吐量完成480万吨", 4.8e6, "吨"), _evidence("集装箱达到22万标箱", 22, "万标箱")]
+    assert [c.link.status for c in link(rows, review, BatchScaled(), min_cosine=0.5)] == [MISSED, MET]
+
+
+@pytest.mark.parametrize("sentence, row", [
+    ("确保9公里污水管网三期工程按期竣工。", ("污水管网三期工程", 9, "公里")),  # the predicate is not the item
+    ("确保6万平方米的物流仓库投入使用。", ("物流仓库", 6e4, "平方米")),
+    ("确保4000亩湿地保护等工程按时完工。", ("湿地保护", 4000, "亩")),
+])
+def test_a_figure_first_item_loses_its_predicate(sentence, row):
+    assert _rows(_plan(sentence)) == [row]
+
+
+def test_a_list_entry_before_a_figure_is_not_its_item():
+    rows = _plan("继续实施河道清淤、3000亩退耕还草、2万亩防护林建设。")
+    assert _rows(rows) == [("退耕还草", 3000, "亩"), ("防护林", 2e4, "亩")]
+
+
+@pytest.mark.parametrize("promise, status", [("启动实施滨江公园、北湖湿地等项目", MET), ("年内启动滨江公园建设", MET),
+                                             ("确保滨江公园按期开工", PARTLY), ("完成滨江公园建设", PARTLY)])
+def test_a_start_promised_is_met_by_work_under_way(promise, status):
+    [row] = link([_goal(promise, "滨江公园")], [_evidence("滨江公园一期建设顺利推进")])
+    assert row.link.status == status
+
+
+@pytest.mark.parametrize("item, review, status", [
+    ("南北环路", "城区北、南环路开工建设", MET),  # word order
+    ("南北环路", "城区污水处理厂开工建设", "未提及"),
+])
+def test_a_goal_object_may_be_reordered(item, review, status):
+    [row] = link([_goal(f"{item}开工建设", item)], [_evidence(review)])
+    assert row.link.status == status
+
+
+def test_a_figure_to_reach_is_a_level_whatever_verb_came_before():
+    # 完成投资3亿元，入驻企业达到20家: 12 of 20 is not "partly reached".
+    reach = _commitment("入驻企业", 20, "家", "20家", action="完成", text="入驻企业达到20家")
+    build = _commitment("停车位", 20, "只", "20只", action="新建", text="新建停车位20只")
+    review = [_evidence("入驻企业达到12家", 12, "家"), _evidence("新建停车位12只", 12, "只")]
+    assert [c.link.status for c in link([reach, build], review)] == [MISSED, PARTLY]
+
+
+@pytest.mark.parametrize("sentence, row", [
+    ("完成东湖村、西山村等6个文化广场建设任务。", ("文化广场", 6, "个")),  # examples before, the kind after
+    ("实施城关镇3000亩高标准农田。", ("高标准农田", 3000, "亩")),  # a place before, the thing after
+    ("新建停车位40只。", ("停车位", 40, "只")),  # the item before the figure stays
+])
+def test_words_that_say_where_or_which_leave_the_item_after_the_figure(sentence, row):
+    assert _rows(_plan(sentence)) == [row]
+
+
+def test_a_bare_predicate_belongs_to_the_clause_that_pushes_the_work():
+    rows = _plan("培育新兴产业，要加快北山风电场、南湾光伏等项目的推进，确保按期开工建设。")
+    assert [normalize(c.item) for c in rows] == ["北山风电场", "南湾光伏"]
+
+
+def test_a_growth_target_is_linked_by_its_metric_not_by_the_change_word():
+    [row] = link([_commitment("旅游收入增长", 20, "%", "20%")],
+                 [_evidence("地方财政总收入增长18%", 18, "%"), _evidence("城镇居民人均收入增长26%", 26, "%")])
+    assert row.link.status == "未提及"

@@ -38,3 +38,20 @@ def test_the_sample_is_its_own_variant():
     text = SAMPLE.read_text(encoding="utf-8")
     assert vary(text, SAMPLE_VARIANT) == text
     assert short_name(SAMPLE_VARIANT.place) == "坎墩"
+
+
+def test_questions_name_place_and_year_with_that_report_figures():
+    from eval.harness import load_questions
+    from eval.bench import DEV_QUESTIONS
+    from eval.resident import PER_REPORT, questions_for
+
+    dev = load_questions(DEV_QUESTIONS)
+    v = variant(0, 2)
+    made = questions_for(dev, v, "r2")
+    assert len(made) == PER_REPORT and made == questions_for(dev, v, "r2")
+    for q in made:
+        assert q["question"].startswith((v.name, v.short)) and "坎墩" not in q["question"]
+        assert any(w in q["question"] for w in (f"{v.review_year}年", f"{v.review_year + 1}年", "去年", "今年"))
+        assert q["gold_report"] == "r2" and "坎墩" not in "".join(q["gold_paragraphs"])
+    text = vary(SAMPLE.read_text(encoding="utf-8"), v)
+    assert all(g in text for q in made for g in q["gold_paragraphs"])

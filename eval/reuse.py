@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-
 from typing import TYPE_CHECKING
+
+from eval.synthetic import LEVEL_WORDS
 
 if TYPE_CHECKING:
     from index.embedding import Embedder
 
-LEVEL_WORDS = ("街道", "镇", "乡", "区", "县", "旗", "市", "州", "盟")  # what replaces 街道 (eval/synthetic.py)
 MASK = "□"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 

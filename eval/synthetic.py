@@ -41,7 +41,9 @@ _UNITS = "億元|萬元|萬平方米|亿元|万元|万平方米|平方米|家|�
 _FIGURE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(\s?余?)({_UNITS})")
 # The sample's own names, longest first: its 街道, its short name, its level, the names built on 坎.
 _OWN_NAMES = re.compile("坎墩街道|坎墩|街道|坎")
-_LEVEL_WORD = re.compile(r"(街道|镇|乡|区|县|旗|市|州|盟)$")
+# How a government's name ends, which replaces the sample's 街道 (街道党工委 → 县党工委).
+LEVEL_WORDS = ("街道", "镇", "乡", "区", "县", "旗", "市", "州", "盟")
+_LEVEL_WORD = re.compile(f"({'|'.join(LEVEL_WORDS)})$")
 
 
 def short_name(place: Place) -> str:

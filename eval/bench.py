@@ -5,7 +5,9 @@ throughput, re-ingest of the unchanged corpus, index size, peak RSS, warm query 
 (retrieval, BM25 alone, ask end to end), serve cold start to first answer; beside them the floor
 (the embedder encoding the same chunk texts, nothing else) and the anchor (the naive LangChain
 pipeline of eval/naive.py on the same corpus); quality on the dev questions restricted to the
-original report. docs/benchmarks.md is rewritten after every N, so a long run leaves the sizes
+original report, and without filters on questions that name place and year (eval/routing.py) against
+the same questions with each report alone. --reuse-vectors gives each synthetic chunk the vector of
+the sample's chunk it was made from (eval/reuse.py). docs/benchmarks.md is rewritten after every N, so a long run leaves the sizes
 it finished. Usage: `python -m eval.bench --sizes 1,100,1000 --repeats 3` (or `govqa bench`).
 """
 
@@ -32,6 +34,9 @@ import typer
 from tqdm import tqdm
 
 from assistant.settings import PROJECT_ROOT, Settings
+from eval.resident import PER_REPORT
+from eval.reuse import ReusedVectors
+from eval.routing import QUESTION_REPORTS, ROUTING, alone, government_names, in_corpus, routing_questions, unfiltered
 from eval.synthetic import SAMPLE, generate
 from eval.gate import metric
 from eval.harness import _percentile, load_questions, run_eval
@@ -82,6 +87,8 @@ class Figures:
     naive_ingest_s: float | None = None
     naive_ask_ms: Latency | None = None
     naive_quality: dict | None = None
+    routing: dict | None = None  # without filters; at N=1, each asked report alone
+    naive_routing: dict | None = None
 
     @property
     def floor_s(self) -> float:
@@ -264,7 +271,7 @@ def _queries(assistant: Assistant, questions: Sequence[dict], repeats: int, n: i
 
 
 def _anchor(settings: Settings, model: Embedder, paths: Sequence[Path], work: Path, questions: Sequence[dict],
-            repeats: int, figures: Figures) -> None:
+            repeats: int, figures: Figures, routing: Sequence[dict]) -> None:
     from eval.naive import naive_assistant
     from index.ingest import read_report
 
@@ -276,6 +283,23 @@ def _anchor(settings: Settings, model: Embedder, paths: Sequence[Path], work: Pa
     figures.naive_ask_ms = _latencies(lambda q: naive.ask(q["question"], q.get("history")), questions, repeats,
                                       f"naive ask N={n}")
     figures.naive_quality = run_eval(Restricted(naive, (_original(),)), questions, None, label=f"naive quality N={n}")
+    if routing and n > 1:
+        figures.naive_routing = unfiltered(naive, in_corpus(routing, paths), f"naive without filters N={n}")
+
+
+def _alone(backend: str | None, embedder: Embedder, anchor: bool) -> Callable[[Path, Path], tuple]:
+    """Builds each asked report's own index (and the naive pipeline on it) for the N=1 reference."""
+    from assistant.service import Assistant
+    from eval.naive import indexed_reports, naive_assistant
+
+    def build(path: Path, folder: Path) -> tuple:
+        settings = _settings(folder / "index", backend)
+        ours = Assistant(settings, embedder=embedder)
+        ours.ingest([path])
+        naive = naive_assistant(settings, embedder, indexed_reports(ours), folder / "naive") if anchor else None
+        return ours, naive
+
+    return build
 
 
 def _serving(settings: Settings, question: str, log: Path, repeats: int, figures: Figures) -> None:
@@ -292,12 +316,16 @@ def _serving(settings: Settings, question: str, log: Path, repeats: int, figures
 
 
 def bench_size(paths: Sequence[Path], work: Path, questions: Sequence[dict], repeats: int, backend: str | None,
-               embedder: Embedder | None, serve: bool, anchor: bool) -> Figures:
+               embedder: Embedder | None, serve: bool, anchor: bool, *, documents: Embedder | None = None,
+               routing: Sequence[dict] = (), asked: Sequence[Path] = ()) -> Figures:
+    """documents: the embedder ingest uses (ReusedVectors), else the model; routing: the questions
+    without filters about the reports `asked`."""
     from assistant.service import Assistant
 
     settings = _settings(work / "index", backend)
     model = embedder or _uncached_model(settings)
-    assistant = Assistant(settings, embedder=model)
+    documents = documents or model
+    assistant = Assistant(settings, embedder=documents)
     _warm(assistant, model)
     n = len(paths)
     figures = Figures(n=n, chars=sum(map(_report_chars, paths)))
@@ -312,11 +340,15 @@ def bench_size(paths: Sequence[Path], work: Path, questions: Sequence[dict], rep
     figures.floor_chars_s, figures.floor_cpu_chars_s = _floor(model, texts, repeats)
     figures.index_mb = _disk_mb(Path(settings.index_dir))
     _queries(assistant, questions, repeats, n, figures)
+    if routing and n == 1:
+        figures.routing, figures.naive_routing = alone(_alone(backend, documents, anchor), asked, routing, work)
+    elif routing:
+        figures.routing = unfiltered(assistant, in_corpus(routing, paths), f"without filters N={n}")
     figures.bench_rss_mb = _peak_rss_mb()
     if serve:
         _serving(settings, questions[0]["question"], work / "serve.log", repeats, figures)
     if anchor:
-        _anchor(settings, model, paths, work, questions, repeats, figures)
+        _anchor(settings, documents, paths, work, questions, repeats, figures, routing)
     return figures
 
 
@@ -338,8 +370,17 @@ def _delta(value: float | None, base: float | None) -> str:
     return "–" if value is None or base is None else f"{value - base:+.3f}"
 
 
+def _routing_row(f: Figures, base: dict | None) -> tuple[str, ...]:
+    ours, naive = f.routing or {}, f.naive_routing or {}
+    fact = ROUTING[2]
+    return ("1 (each report alone)" if f.n == 1 else str(f.n), str(ours.get("questions", "–")),
+            *(_rate(metric(ours, m)) for m in ROUTING), _delta(metric(ours, fact), metric(base or {}, fact)),
+            *(_rate(metric(naive, m)) for m in ROUTING))
+
+
 def _tables(results: Sequence[Figures]) -> list[Table]:
     base = next((f.quality for f in results if f.n == 1), None)
+    alone_base = next((f.routing for f in results if f.n == 1), None)
     return [
         Table("Corpus", ("N", "paragraphs", "chunks", "characters", "chunk characters (embedded)"),
               tuple((str(f.n), f"{f.paragraphs:,}", f"{f.chunks:,}", f"{f.chars:,}", f"{f.embed_chars:,}")
@@ -368,6 +409,10 @@ def _tables(results: Sequence[Figures]) -> list[Table]:
               tuple((str(f.n), *(_rate(metric(f.quality or {}, m)) for m in QUALITY),
                      *(_delta(metric(f.quality or {}, m), metric(base or {}, m)) for m in QUALITY))
                     for f in results)),
+        Table("Quality without filters: questions that name place and year",
+              ("N", "questions", "hit@1", "hit@5", "fact accuracy", "Δ fact vs N=1", "naive hit@1", "naive hit@5",
+               "naive fact accuracy"),
+              tuple(_routing_row(f, alone_base) for f in results if f.routing is not None)),
     ]
 
 
@@ -380,11 +425,17 @@ def _targets(results: Sequence[Figures]) -> Table:
     f = results[-1]
     base = next((r.quality for r in results if r.n == 1), None)
     q = f.quality or {}
+    routed = f.routing or {}
+    alone_base = next((r.routing for r in results if r.n == 1), None)
     rows = [
         ("ask p50 ≤ 100 ms", _num(f.ask_ms[0]), _met(f.ask_ms[0] <= 100)),
         ("ask p95 ≤ 250 ms", _num(f.ask_ms[1]), _met(f.ask_ms[1] <= 250)),
         *((f"{m} at N ≥ at N=1", f"{_rate(metric(q, m))} vs {_rate(metric(base or {}, m))}",
            _met(None if base is None else metric(q, m) >= metric(base, m))) for m in QUALITY[:2]),
+        ("fact accuracy without filters within 0.02 of N=1",
+         f"{_rate(metric(routed, ROUTING[2]))} vs {_rate(metric(alone_base or {}, ROUTING[2]))}",
+         _met(None if not (f.routing and alone_base) or f.n == 1
+              else metric(routed, ROUTING[2]) >= metric(alone_base, ROUTING[2]) - 0.02)),
         ("ingest ≤ 1.3× the floor",
          f"{_ratio(f.ingest_s, f.floor_s)} (CPU time: {_ratio(f.ingest_cpu_s, f.floor_cpu_s)})",
          _met(f.ingest_s <= 1.3 * f.floor_s)),
@@ -418,8 +469,11 @@ METHOD = """\
 ## Method
 
 - **Corpus**: `eval/synthetic.py` writes N reports to a temporary folder: report 0 is the bundled sample,
-  the others rename the 街道, shift the years and scale every figure (same structure, distinct content).
+  each other one is given by a government of its own — a real 街道/镇, 区县 or 市 from jionlp's list of
+  divisions (three, two and one in every six), named in its header, so `index/identity.py` reads its place
+  and year — with its years shifted and every figure scaled (same structure, distinct content).
   Every N starts from an empty index.
+- **Vectors**: {vectors}
 - **Ingest**: one `Assistant.ingest` call over all N files (a progress bar over the chunks it embeds), timed once per N —
   not a median: at N=1000 one ingest is the longest part of the run. Throughput counts the reports'
   paragraph characters. Model, Chroma and jieba's dictionary are loaded before the clock starts.
@@ -439,11 +493,21 @@ METHOD = """\
 - **Anchor**: `eval/naive.py` — RecursiveCharacterTextSplitter 500/50, the same model, Chroma, our
   answerer — ingesting the same files (once) and answering the same questions.
 - **Quality**: the dev questions with `doc_ids=["{original}"]`, scored by `eval/harness.py`.
+- **Quality without filters**: `eval/resident.py` turns each answerable dev question that names a year
+  into a question about one of the first {asked} governments, place and year first as residents ask
+  (长安镇2026年…, 平顺去年…, one in three with 去年/今年), {per} per government, its gold quotes and facts
+  varied like that report; asked with no doc_ids and no scope over all N reports. The N=1 row asks the same
+  questions with each report alone in an index of its own (ours and naive), the reference for Δ.
 """
+REUSED = """`--reuse-vectors`: each synthetic chunk gets the vector of the sample's chunk it was made from
+  (`eval/reuse.py`: texts keyed by their skeleton, digits and government names masked; names and figures
+  vary, meaning does not); questions are always encoded. Ingest figures are then not embedding
+  throughput, and ingest ÷ floor means nothing. This run: {encoded:,} texts encoded, {reused:,} reused."""
+ENCODED = "every chunk encoded by the model."
 
 
 def render(results: Sequence[Figures], *, sizes: Sequence[int], repeats: int, backend: str, questions: int,
-           command: str) -> str:
+           command: str, reuse: ReusedVectors | None = None) -> str:
     done = ", ".join(str(f.n) for f in results)
     lines = [
         "# Benchmarks", "",
@@ -456,7 +520,9 @@ def render(results: Sequence[Figures], *, sizes: Sequence[int], repeats: int, ba
     for table in [_targets(results), *_tables(results)]:
         lines += [f"## {table.title}", "", _md_row(table.header), _md_row(["---"] * len(table.header)),
                   *map(_md_row, table.rows), ""]
-    lines.append(METHOD.format(floor=FLOOR_SAMPLE_CHARS, questions=questions, original=_original()))
+    vectors = REUSED.format(encoded=reuse.encoded, reused=reuse.reused) if reuse else ENCODED
+    lines.append(METHOD.format(floor=FLOOR_SAMPLE_CHARS, questions=questions, original=_original(), vectors=vectors,
+                               asked=QUESTION_REPORTS, per=PER_REPORT))
     return "\n".join(lines)
 
 
@@ -464,23 +530,31 @@ def render(results: Sequence[Figures], *, sizes: Sequence[int], repeats: int, ba
 
 def run_bench(sizes: Sequence[int] = (1, 100, 1000), repeats: int = 3, out: Path = Path("docs/benchmarks.md"),
               backend: str | None = None, *, embedder: Embedder | None = None, serve: bool = True,
-              anchor: bool = True, questions_path: Path = DEV_QUESTIONS, seed: int = 0) -> list[Figures]:
+              anchor: bool = True, questions_path: Path = DEV_QUESTIONS, seed: int = 0, reuse_vectors: bool = False,
+              asked: int = QUESTION_REPORTS) -> list[Figures]:
     """Measure every N (smallest first), rewriting `out` after each. `embedder` replaces the model
-    (tests); `serve` needs the real one, since the server builds its own."""
+    (tests); `serve` needs the real one, since the server builds its own. asked: how many governments
+    the questions without filters are about."""
     sizes = sorted(set(sizes))
     questions = load_questions(questions_path)
     backend_name = _settings(Path(), backend).embedding_backend
-    flags = [f"--backend {backend}" if backend else "", "" if serve else "--no-serve", "" if anchor else "--no-anchor"]
+    flags = [f"--backend {backend}" if backend else "", "" if serve else "--no-serve", "" if anchor else "--no-anchor",
+             "--reuse-vectors" if reuse_vectors else ""]
     command = " ".join([f"python -m eval.bench --sizes {','.join(map(str, sizes))} --repeats {repeats}",
                         *filter(None, flags)])
     results: list[Figures] = []
     with tempfile.TemporaryDirectory(prefix="govqa-bench-") as tmp:
-        corpus = generate(sizes[-1], Path(tmp) / "corpus", seed)
+        corpus = generate(max(sizes[-1], asked), Path(tmp) / "corpus", seed)
+        routing = routing_questions(corpus[:asked], questions_path, seed)
+        reuse = None
+        if reuse_vectors:  # one model and one store of vectors for every N
+            embedder = embedder or _uncached_model(_settings(Path(tmp) / "model", backend))
+            reuse = ReusedVectors(embedder, government_names(len(corpus), seed))
         for n in sizes:
             results.append(bench_size(corpus[:n], Path(tmp) / f"n{n}", questions, repeats, backend, embedder,
-                                      serve, anchor))
+                                      serve, anchor, documents=reuse, routing=routing, asked=corpus[:asked]))
             text = render(results, sizes=sizes, repeats=repeats, backend=backend_name, questions=len(questions),
-                          command=command)
+                          command=command, reuse=reuse)
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(text, encoding="utf-8")
             tqdm.write(text.split("## Method")[0])
@@ -494,9 +568,11 @@ def bench(
     backend: Annotated[Optional[str], typer.Option(help="向量化后端（torch、onnx、onnx-int8）；默认取设置")] = None,
     serve: Annotated[bool, typer.Option(help="测量 govqa serve 冷启动")] = True,
     anchor: Annotated[bool, typer.Option(help="同时测量朴素 LangChain 流程")] = True,
+    reuse_vectors: Annotated[bool, typer.Option(help="合成报告的段落沿用样本对应段落的向量（名称、数字不同，含义相同）")] = False,
 ) -> None:
     """性能基准：N 份合成报告上的导入、检索、问答耗时、内存与质量，写入 docs/benchmarks.md。"""
-    run_bench([int(s) for s in sizes.split(",") if s.strip()], repeats, out, backend, serve=serve, anchor=anchor)
+    run_bench([int(s) for s in sizes.split(",") if s.strip()], repeats, out, backend, serve=serve, anchor=anchor,
+              reuse_vectors=reuse_vectors)
 
 
 def register(app: typer.Typer) -> None:

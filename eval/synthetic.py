@@ -1,9 +1,13 @@
-"""A synthetic corpus for the benchmark: N reports made from the bundled sample.
+"""A synthetic corpus for the benchmark: N reports of N distinct governments, made from the bundled sample.
 
 Report 0 is the sample itself, under its own file name, so the development questions apply to it.
-Every other report renames the 街道 (and the place names built on its first character: 坎东, 坎塘…),
-shifts the review and plan years together (text, dates, index number) and scales every figure by a
-factor of its own, keeping each figure's format. The structure is untouched: same lines, same headings.
+Every other report is given by a government of its own, drawn from a real list of Chinese
+administrative divisions (jionlp's china_location, the gazetteer of index/places.py) at 街道/镇, 区县
+and 市 level: 坎墩街道 becomes its name in the header (the 发布机构 line, from which index/identity.py
+composes the title 某某镇2022年工作总结和2023年工作计划), 坎墩 its short name, the word 街道 its own level
+(镇, 区, 市…) and the place names built on 坎 (坎东, 坎塘…) start with its first character. The review
+and plan years shift together (text, dates, index number) and every figure is scaled by a factor of
+its own, keeping each figure's format. The structure is untouched: same lines, same headings.
 Report i depends only on (seed, i), so generate(100) is the first 100 reports of generate(1000).
 """
 
@@ -13,27 +17,18 @@ import random
 import re
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.settings import Settings
+from index.places import Place, gazetteer
 
 SAMPLE = Settings.model_fields["sample_report"].default
-SAMPLE_NAME, SAMPLE_YEAR = "坎墩", 2022  # the sample's 街道 and the year it reviews
-# Only 街道 (not 镇): the text's own words (街道办事处, 街道党工委) would be wrong for a 镇.
-# Traditional characters, like the sample; none starts with a character that makes 坎中 etc. odd.
-NAMES: tuple[tuple[str, str], ...] = (
-    ("滸山", "hushan"), ("宗漢", "zonghan"), ("白沙路", "baishalu"), ("古塘", "gutang"), ("孫塘", "suntang"),
-    ("陽明", "yangming"), ("梨洲", "lizhou"), ("鳳山", "fengshan"), ("蘭江", "lanjiang"), ("低塘", "ditang"),
-    ("朗霞", "langxia"), ("首南", "shounan"), ("鐘公廟", "zhonggongmiao"), ("下應", "xiaying"),
-    ("百丈", "baizhang"), ("明樓", "minglou"), ("白鶴", "baihe"), ("福明", "fuming"), ("潘火", "panhuo"),
-    ("西門", "ximen"), ("南門", "nanmen"), ("江廈", "jiangsha"), ("月湖", "yuehu"), ("鼓樓", "gulou"),
-    ("白雲", "baiyun"), ("段塘", "duantang"), ("望春", "wangchun"), ("石碶", "shiqi"), ("孔浦", "kongpu"),
-    ("甬江", "yongjiang"), ("莊橋", "zhuangqiao"), ("洪塘", "hongtang"), ("文教", "wenjiao"),
-    ("招寶山", "zhaobaoshan"), ("蛟川", "jiaochuan"), ("駱駝", "luotuo"), ("莊市", "zhuangshi"),
-    ("貴駟", "guisi"), ("新碶", "xinqi"), ("小港", "xiaogang"), ("大碶", "daqi"), ("霞浦", "xiapu"),
-    ("柴橋", "chaiqiao"), ("春曉", "chunxiao"), ("錦屏", "jinping"), ("岳林", "yuelin"), ("江口", "jiangkou"),
-    ("西塢", "xiwu"),
-)
+SAMPLE_PLACE = Place("坎墩街道", "乡镇街道", ("浙江省", "宁波市", "慈溪市"))
+SAMPLE_YEAR = 2022  # the year the sample reviews
+# Of every six reports: three 街道/镇/乡, two 区县, one 市 — about the proportions of an archive that
+# holds every level, while 市 (321 with a name of their own) last for ~1,900 reports; then towns.
+LEVEL_CYCLE = ("乡镇街道", "区县", "乡镇街道", "市", "乡镇街道", "区县")
 REVIEW_YEARS = range(2018, 2030)  # plan year = review year + 1, so pairs 2018–2019 … 2029–2030
 SCALE_RANGE = (0.05, 0.35)  # |factor − 1|: far enough from 1 that every figure of two digits changes
 
@@ -41,31 +36,83 @@ _INDEX_NUMBER = re.compile(r"^(\w+)/(\d{4})-(\d+)$", re.MULTILINE)
 # A year in text (2022年, 2022年度) or a date (2023-01-09); never a figure like 2513米.
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?=年|-\d{2}-\d{2})")
 # A figure is a number with a unit; bare numbers (1+4+2, “1612”体系, 24小时, 4#地块, headings 1.) are names.
-_UNITS = "億元|萬元|萬平方米|平方米|家|個|戶|畝|名|件|處|米|只|套|條|項|次|%"
+# Traditional units for the sample's text, Simplified ones for the answer facts of questions about it.
+_UNITS = "億元|萬元|萬平方米|亿元|万元|万平方米|平方米|家|個|个|戶|户|畝|亩|名|件|處|处|米|只|套|條|条|項|项|次|%"
 _FIGURE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(\s?余?)({_UNITS})")
+# The sample's own names, longest first: its 街道, its short name, its level, the names built on 坎.
+_OWN_NAMES = re.compile("坎墩街道|坎墩|街道|坎")
+# How a government's name ends, which replaces the sample's 街道 (街道党工委 → 县党工委).
+LEVEL_WORDS = ("街道", "镇", "乡", "区", "县", "旗", "市", "州", "盟")
+_LEVEL_WORD = re.compile(f"({'|'.join(LEVEL_WORDS)})$")
+
+
+def short_name(place: Place) -> str:
+    """The name residents say: 慈溪 for 慈溪市, 长安 for 长安镇; the full name when that leaves one character."""
+    if place.aliases:
+        return place.aliases[0]
+    bare = _LEVEL_WORD.sub("", place.name)
+    return bare if len(bare) >= 2 else place.name
 
 
 @dataclass(frozen=True)
 class Variant:
     """What makes one synthetic report different from the sample."""
 
-    name: str
-    slug: str
+    place: Place
     review_year: int
     factor: float
     serial: int
 
     @property
+    def name(self) -> str:
+        return self.place.name
+
+    @property
+    def short(self) -> str:
+        return short_name(self.place)
+
+    @property
     def file_name(self) -> str:
-        return f"{self.slug}-{self.review_year}-review-{self.review_year + 1}-plan.txt"
+        return f"{self.name}-{self.review_year}-review-{self.review_year + 1}-plan.txt"
+
+    def replacement(self, own: str) -> str:
+        """What one of the sample's own names (_OWN_NAMES) becomes in this report."""
+        level = m.group(1) if (m := _LEVEL_WORD.search(self.name)) else "街道"
+        return {"坎墩街道": self.name, "坎墩": self.short, "街道": level, "坎": self.short[0]}[own]
+
+
+SAMPLE_VARIANT = Variant(SAMPLE_PLACE, SAMPLE_YEAR, 1.0, serial=268)  # the sample as a variant of itself
+
+
+def _own_name(place: Place) -> bool:
+    """Every name of the place means it alone (no other 东山街道), and it is not the sample's."""
+    places = gazetteer()
+    return place.name != SAMPLE_PLACE.name and all(len(places.lookup(n)) == 1 for n in place.names)
+
+
+@lru_cache(maxsize=4)
+def places(seed: int) -> tuple[Place, ...]:
+    """The governments of reports 1, 2, … in order: LEVEL_CYCLE's levels, each level's divisions in a
+    seeded order, towns once a level is used up; every one distinct."""
+    pools = {}
+    for level in dict.fromkeys(LEVEL_CYCLE):
+        pool = sorted((p for p in gazetteer().places if p.level == level and _own_name(p)),
+                      key=lambda p: (p.name, p.parents))
+        random.Random(f"{seed}:{level}").shuffle(pool)
+        pools[level] = pool
+    order: list[Place] = []
+    while pool := pools[LEVEL_CYCLE[len(order) % len(LEVEL_CYCLE)]] or pools["乡镇街道"]:
+        order.append(pool.pop())
+    return tuple(order)
 
 
 def variant(seed: int, i: int) -> Variant:
+    """Report i's government, years and factor (i ≥ 1; report 0 is the sample, SAMPLE_VARIANT)."""
     rng = random.Random(f"{seed}:{i}")  # per report, so a report does not depend on N
-    name, slug = rng.choice(NAMES)
     factor = 1 + rng.choice((-1, 1)) * rng.uniform(*SCALE_RANGE)
     # The serial includes i: index numbers, and so contents, are distinct by construction.
-    return Variant(name, slug, rng.choice(REVIEW_YEARS), factor, serial=(rng.randrange(100_000) + i) % 100_000)
+    return Variant(places(seed)[i - 1], rng.choice(REVIEW_YEARS), factor,
+                   serial=(rng.randrange(100_000) + i) % 100_000)
 
 
 def _format_like(original: str, value: float) -> str:
@@ -91,8 +138,8 @@ def vary(text: str, v: Variant) -> str:
     text = _INDEX_NUMBER.sub(lambda m: f"{m[1]}/{int(m[2]) + shift}-{v.serial:0{len(m[3])}d}", text, count=1)
     text = _YEAR.sub(lambda m: str(int(m[1]) + shift), text)
     text = _FIGURE.sub(lambda m: f"{_scaled(m[1], m[3], v.factor)}{m[2]}{m[3]}", text)
-    # 坎墩 first, then the names built on its first character (坎东初中, 坎塘农旅公司, 坎胜路, 坎中区块).
-    return text.replace(SAMPLE_NAME, v.name).replace(SAMPLE_NAME[0], v.name[0])
+    # One pass: a new name that holds 坎 or 街道 (坎门街道) is not replaced again.
+    return _OWN_NAMES.sub(lambda m: v.replacement(m[0]), text)
 
 
 def generate(n: int, out_dir: Path, seed: int = 0) -> list[Path]:
@@ -107,7 +154,7 @@ def generate(n: int, out_dir: Path, seed: int = 0) -> list[Path]:
             shutil.copyfile(SAMPLE, path)
         else:
             v = variant(seed, i)
-            path = out_dir / f"{i:04d}-{v.file_name}"  # the number keeps two reports of one 街道 and year apart
+            path = out_dir / f"{i:04d}-{v.file_name}"  # the number keeps the file names in corpus order
             path.write_bytes(vary(sample_text, v).encode("utf-8"))
         paths.append(path)
     return paths

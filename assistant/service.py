@@ -27,6 +27,7 @@ from index.places import gazetteer
 from index.reading.sizes import ReadLimits
 from index.records import Hit, Report
 from index.retrieval import HybridRetriever
+from index.saved_snapshot import SavedSnapshots
 from index.sync import sync_catalog
 from index.vector_store import VectorStore
 
@@ -68,7 +69,8 @@ class Assistant:
                              min_cosine=self.settings.ledger_min_cosine)
         self.index = HybridRetriever(self.catalog, self.vectors, self.embedder, fusion=self.settings.fusion,
                                      k_dense=self.settings.k_dense, k_lexical=self.settings.k_lexical,
-                                     dense_weight=self.settings.dense_weight)
+                                     dense_weight=self.settings.dense_weight,
+                                     saved=SavedSnapshots(index_dir / "search"))
         self._chat_model = chat_model
         self._generator: GenerativeAnswerer | None = None
         self._writing = threading.RLock()  # ingest, delete and sync change the catalog one at a time
@@ -96,6 +98,8 @@ class Assistant:
                                    replace_ids=replace, uploaded=uploaded,
                                    min_free_bytes=self.settings.min_free_disk_bytes)
             self.ledger.sync(self.catalog)
+            if any(r.status != "unchanged" for r in results):
+                self.index.snapshot()  # saved now, so the next start loads it instead of building it
         return results
 
     def preview(self, path: Path, correction: Correction | None = None, uploaded: bool = False) -> Report:
@@ -129,6 +133,7 @@ class Assistant:
         with self._writing:
             existed = delete_report(doc_id, self.catalog, self.vectors)
             self.ledger.remove(doc_id)
+            self.index.snapshot()
         return existed
 
     def sync(self) -> int:
@@ -138,6 +143,7 @@ class Assistant:
             changed = sync_catalog(self.catalog, self.vectors)
             if changed:
                 self.ledger.sync(self.catalog)
+                self.index.snapshot()
         return changed
 
     def keep_in_sync(self, every_s: float) -> threading.Event:

@@ -60,16 +60,33 @@ def extract_terms(texts: Iterable[str]) -> set[str]:
 
 
 class Tokenizer:
+    """jieba with the reports' names added, loaded on first use: its dictionary takes ~1 s and 62 MB, which
+    a snapshot loaded at start (index.saved_snapshot) must not pay before it is asked anything."""
+
     def __init__(self, terms: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
+        self.terms = tuple(terms)
+        self._jieba: jieba.Tokenizer | None = None
         self._lock = threading.Lock()  # jieba's lazy dictionary load is not thread-safe
-        for term in terms:
-            self._jieba.add_word(term, freq=2000)
+
+    def __reduce__(self):
+        return Tokenizer, (self.terms,)  # saved as its terms; the dictionary is jieba's own
+
+    def _cutter(self) -> jieba.Tokenizer:
+        if self._jieba is None:  # under self._lock
+            cutter = jieba.Tokenizer()
+            for term in self.terms:
+                cutter.add_word(term, freq=2000)
+            self._jieba = cutter
+        return self._jieba
+
+    def warm(self) -> None:
+        with self._lock:
+            self._cutter()
 
     def tokens(self, normalized_text: str) -> list[str]:
         """Search-mode tokens: long names yield their parts too, so 清水湾 matches 清水湾社区."""
         with self._lock:
-            words = list(self._jieba.cut_for_search(normalized_text))
+            words = list(self._cutter().cut_for_search(normalized_text))
         return [w for w in words if _TOKEN_OK.search(w) and w not in STOPWORDS]
 
 

@@ -60,8 +60,8 @@ class SavedSnapshots:
             log.warning("检索快照未能保存：%s", exc)
             return
         for other in self.folder.glob(f"{_PREFIX}*"):
-            if other != path and not other.name.endswith(".partial"):
-                other.unlink(missing_ok=True)
+            if other != path and (not other.name.endswith(".partial") or not _alive(other.suffixes[-2])):
+                other.unlink(missing_ok=True)  # other versions, and what a killed writer left
 
     def load_or_build(self, version: str, build: Callable[[], tuple[str, Any]]) -> Any:
         """The saved snapshot of `version`, else `build()` — (the version it read, the snapshot) — saved."""
@@ -70,3 +70,14 @@ class SavedSnapshots:
             built_version, snapshot = build()
             self.save(built_version, snapshot)
         return snapshot
+
+
+def _alive(pid_suffix: str) -> bool:
+    """Is the process a partial file is named after (".1234") still running?"""
+    try:
+        os.kill(int(pid_suffix.lstrip(".")), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -92,8 +92,9 @@ def test_a_crash_while_saving_leaves_no_file_under_the_real_name(folder, monkeyp
     assert _retriever(folder).snapshot().chunks  # served from memory all the same
     assert not [n for n in _files(folder) if n.endswith(".pickle")]
     monkeypatch.undo()
+    (folder / "search" / "snapshot-0-0.pickle.999999999.partial").write_bytes(b"a killed writer's")
     _retriever(folder).snapshot()
-    assert [n for n in _files(folder) if n.endswith(".pickle")]
+    assert [n for n in _files(folder) if n.endswith(".pickle")] and not [n for n in _files(folder) if "partial" in n]
 
 
 def test_ingest_and_delete_save_the_snapshot_the_next_start_loads(tmp_path, monkeypatch):

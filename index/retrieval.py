@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -88,7 +88,9 @@ class HybridRetriever:
 
     def _build(self) -> Snapshot:
         generation, chunk_list, paragraph_text, roles, terms, tokens = self.catalog.consistent_read()
-        chunks = tuple(chunk_list)
+        # A paragraph of one window is its chunk's text: one string for both, not a copy each.
+        chunks = tuple(replace(c, text=whole) if (whole := paragraph_text.get((c.doc_id, c.paragraph))) == c.text
+                       else c for c in chunk_list)
         return Snapshot(
             generation=generation,
             chunks=chunks,

@@ -20,7 +20,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when Snapshot or what it holds changes shape: older files are then rebuilt
+FORMAT = 2  # bump when Snapshot or what it holds changes shape: older files are then rebuilt
 _PREFIX = "snapshot-"
 
 

@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS paragraph_roles (doc_id TEXT NOT NULL, number INTEGER
     PRIMARY KEY (doc_id, number));
 CREATE INDEX IF NOT EXISTS sources_key ON sources (source_key);
 INSERT OR IGNORE INTO state VALUES ('generation', 0);
+-- This catalog's own id: a catalog made anew counts generations from 0 again, and files saved for the
+-- old one (index.saved_snapshot) must not pass for its.
+INSERT OR IGNORE INTO state VALUES ('instance', random() & 9223372036854775807);
 -- 1 once any report was stored or deleted: an index its staff emptied is not given the sample again.
 INSERT OR IGNORE INTO state VALUES ('used', 0);
 """
@@ -130,6 +133,11 @@ class Catalog:
         if row is None:
             return None
         return row[0] if row[0] is not None else LEGACY_SOURCE + row[1]
+
+    def version(self, generation: int) -> str:
+        """A name for this catalog at `generation`, unique across catalogs made anew in the same place."""
+        instance = self._connect().execute("SELECT value FROM state WHERE key = 'instance'").fetchone()[0]
+        return f"{instance:x}-{generation}"
 
     def generation(self) -> int:
         return self._connect().execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0]

@@ -60,16 +60,33 @@ def extract_terms(texts: Iterable[str]) -> set[str]:
 
 
 class Tokenizer:
+    """jieba with the reports' names added, loaded on first use: its dictionary takes ~1 s and 62 MB, which
+    a snapshot loaded at start (index.saved_snapshot) must not pay before it is asked anything."""
+
     def __init__(self, terms: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
+        self.terms = tuple(terms)
+        self._jieba: jieba.Tokenizer | None = None
         self._lock = threading.Lock()  # jieba's lazy dictionary load is not thread-safe
-        for term in terms:
-            self._jieba.add_word(term, freq=2000)
+
+    def __reduce__(self):
+        return Tokenizer, (self.terms,)  # saved as its terms; the dictionary is jieba's own
+
+    def _cutter(self) -> jieba.Tokenizer:
+        if self._jieba is None:  # under self._lock
+            cutter = jieba.Tokenizer()
+            for term in self.terms:
+                cutter.add_word(term, freq=2000)
+            self._jieba = cutter
+        return self._jieba
+
+    def warm(self) -> None:
+        with self._lock:
+            self._cutter()
 
     def tokens(self, normalized_text: str) -> list[str]:
         """Search-mode tokens: long names yield their parts too, so 清水湾 matches 清水湾社区."""
         with self._lock:
-            words = list(self._jieba.cut_for_search(normalized_text))
+            words = list(self._cutter().cut_for_search(normalized_text))
         return [w for w in words if _TOKEN_OK.search(w) and w not in STOPWORDS]
 
 
@@ -102,10 +119,10 @@ class LexicalIndex:
             self._bm25.index([tokens or ["∅"] for tokens in token_lists], show_progress=False)
         self._idf = self._compute_idf([set(tokens) for tokens in token_lists])
         self.texts = texts
-        self._corpus = "\x00".join(texts)  # for "does the corpus use this word at all", across token boundaries
         # Every adjacent character pair of the corpus: a word with a pair outside it is unknown without
-        # scanning 10M characters (6 ms at 1,000 reports, paid by each unusual word of a question).
-        self._pairs = np.unique(_char_pairs(self._corpus))
+        # scanning 10M characters (6 ms at 1,000 reports, paid by each unusual word of a question). The
+        # joined corpus is not kept: a second copy of every text, 20 MB at 1,000 reports, in every process.
+        self._pairs = np.unique(_char_pairs("\x00".join(texts)))
 
     @staticmethod
     def _compute_idf(token_sets: list[set[str]]) -> dict[str, float]:
@@ -134,7 +151,7 @@ class LexicalIndex:
         found = np.searchsorted(self._pairs, pairs)
         if len(self._pairs) == 0 or not np.all(self._pairs[np.minimum(found, len(self._pairs) - 1)] == pairs):
             return False
-        return word in self._corpus
+        return any(word in text for text in self.texts)
 
     def scores(self, query_tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 scores; with a mask (a report filter), as if only the masked chunks were indexed.

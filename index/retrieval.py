@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from index.records import Chunk, Hit
 from index.catalog import Catalog
 from index.embedding import Embedder
 from index.lexical import LexicalIndex, Tokenizer, Vocabulary
+from index.saved_snapshot import SavedSnapshots
 from index.textnorm import YEAR, normalize
 from index.thesaurus import expand
 from index.vector_store import VectorStore
@@ -62,10 +63,11 @@ def _years_named(chunks: Sequence[Chunk]) -> dict[str, frozenset[int]]:
 
 class HybridRetriever:
     def __init__(self, catalog: Catalog, vectors: VectorStore, embedder: Embedder, *, fusion: str,
-                 k_dense: int, k_lexical: int, dense_weight: float) -> None:
+                 k_dense: int, k_lexical: int, dense_weight: float, saved: SavedSnapshots | None = None) -> None:
         """fusion 'weighted' (min-max scores, dense_weight for the dense share) or 'rrf'; k_*: candidates
-        taken from each search before fusion. The defaults live in assistant.settings."""
-        self.catalog, self.vectors, self.embedder = catalog, vectors, embedder
+        taken from each search before fusion. The defaults live in assistant.settings. saved: where
+        snapshots are kept between processes (None: built in memory only)."""
+        self.catalog, self.vectors, self.embedder, self.saved = catalog, vectors, embedder, saved
         self.fusion, self.k_dense, self.k_lexical, self.dense_weight = fusion, k_dense, k_lexical, dense_weight
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
@@ -74,21 +76,32 @@ class HybridRetriever:
         generation = self.catalog.generation()
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                generation, chunk_list, paragraph_text, roles, terms, tokens = self.catalog.consistent_read()
-                chunks = tuple(chunk_list)
-                tokenizer = Tokenizer(terms)
-                self._snapshot = Snapshot(
-                    generation=generation,
-                    chunks=chunks,
-                    position={c.chunk_id: i for i, c in enumerate(chunks)},
-                    doc_ids=np.array([c.doc_id for c in chunks]),
-                    lexical=LexicalIndex([c.search_text for c in chunks], tokenizer,
-                                         [tokens.get(c.chunk_id) for c in chunks]),
-                    paragraph_text=paragraph_text,
-                    paragraph_roles=roles,
-                    years_named=_years_named(chunks),
-                )
+                if self.saved is None:
+                    self._snapshot = self._build()
+                else:
+                    self._snapshot = self.saved.load_or_build(self.catalog.version(generation), self._build_versioned)
             return self._snapshot
+
+    def _build_versioned(self) -> tuple[str, Snapshot]:
+        snapshot = self._build()
+        return self.catalog.version(snapshot.generation), snapshot
+
+    def _build(self) -> Snapshot:
+        generation, chunk_list, paragraph_text, roles, terms, tokens = self.catalog.consistent_read()
+        # A paragraph of one window is its chunk's text: one string for both, not a copy each.
+        chunks = tuple(replace(c, text=whole) if (whole := paragraph_text.get((c.doc_id, c.paragraph))) == c.text
+                       else c for c in chunk_list)
+        return Snapshot(
+            generation=generation,
+            chunks=chunks,
+            position={c.chunk_id: i for i, c in enumerate(chunks)},
+            doc_ids=np.array([c.doc_id for c in chunks]),
+            lexical=LexicalIndex([c.search_text for c in chunks], Tokenizer(terms),
+                                 [tokens.get(c.chunk_id) for c in chunks]),
+            paragraph_text=paragraph_text,
+            paragraph_roles=roles,
+            years_named=_years_named(chunks),
+        )
 
     def query_tokens(self, query: str, snapshot: Snapshot | None = None) -> list[str]:
         tokenizer = (snapshot or self.snapshot()).lexical.tokenizer

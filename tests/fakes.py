@@ -39,4 +39,6 @@ def shared_jieba_tokenizer() -> Tokenizer:
     (no terms are added), without loading the dictionary once more (~1 s each)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jieba, "Tokenizer", lambda *args, **kwargs: jieba.dt)
-        return Tokenizer()
+        tokenizer = Tokenizer()
+        tokenizer.warm()  # the dictionary is taken on first use: within the patch
+        return tokenizer

@@ -125,7 +125,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
 
     assistant = _assistant()
     try:
-        for result in assistant.ensure_index():
+        for result in assistant.ensure_index(background=True):
             typer.echo(f"已导入示例报告：{result.title}")
     except GovQAError as exc:
         _fail(exc)

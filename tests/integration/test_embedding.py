@@ -35,3 +35,18 @@ def test_langchain_adapter_and_unknown_backend(tmp_path):
     assert len(embeddings.embed_query("坎墩")) == 512 and len(embeddings.embed_documents(["a", "b"])) == 2
     with pytest.raises(GovQAError, match="未知的向量化后端"):
         make_embedder("m3e-small", "tensorflow", 8, tmp_path)
+
+
+def test_onnx_tokenizer_cuts_as_transformers_does():
+    """The ONNX backend reads tokenizer.json without transformers (which imports torch): same ids, masks
+    and type ids as AutoTokenizer, padded to the batch's longest and truncated at 512 tokens."""
+    from transformers import AutoTokenizer
+
+    from index.embedding import _fast_tokenizer, packaged_model_path
+
+    texts = [*TEXTS, "长" * 700, "Hello World 123"]
+    ours = _fast_tokenizer(packaged_model_path()).encode_batch(texts)
+    theirs = AutoTokenizer.from_pretrained(str(packaged_model_path()))(texts, padding=True, truncation=True,
+                                                                        max_length=512, return_tensors="np")
+    for field, key in (("ids", "input_ids"), ("attention_mask", "attention_mask"), ("type_ids", "token_type_ids")):
+        assert np.array_equal(np.array([getattr(e, field) for e in ours]), theirs[key]), field

@@ -1,4 +1,4 @@
-"""A short load run (5 residents × 5 s) against a real `govqa serve`; the full 20 × 60 s figures are
+"""A short load run (5 residents × 10 s) against a real `govqa serve`; the full 20 × 60 s figures are
 in docs/reliability.md (`python -m eval.stress --users 20 --seconds 60`)."""
 
 
@@ -11,8 +11,8 @@ def test_five_concurrent_residents_for_ten_seconds_get_answers_without_errors(re
     # one client (tests/integration/test_abuse_load.py runs residents from their own addresses, limits on).
     for limit in ("REQUESTS", "PAGES", "EVENTS"):
         monkeypatch.setenv(f"GOVQA_{limit}_PER_MINUTE", "0")
-    result = run(users=5, seconds=5, index_dir=real_assistant.settings.index_dir)
+    result = run(users=5, seconds=10, index_dir=real_assistant.settings.index_dir)
     with capsys.disabled():
-        print(f"\nstress 5×5s: {result}")
+        print(f"\nstress 5×10s: {result}")
     assert result["errors"] == 0, result["first_errors"]
     assert result["requests"] >= 5

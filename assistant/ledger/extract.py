@@ -92,6 +92,8 @@ _NAMES_WHERE = re.compile(rf"(?:等|{_alternation(_GOALS['place_suffix'])})$")
 # 和 before the next figure (60个小区补绿和5000亩…).
 _PREDICATE_TAIL = re.compile(rf"(?:{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])}|等(?:工程|项目|任务)?|[和及])$")
 MIN_OBJECT = 2  # characters
+# A planned investment (投资1.3亿元实施…): its project is what it commits to (goals.tsv generic_item).
+_INVESTMENT = re.compile(rf"(?:{_alternation(_GOALS['generic_item'])})$")
 _CAPACITY_UNIT = set(_GOALS["capacity_unit"])
 _NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]")  # 700万吨露天矿: the name continues after the unit
 
@@ -266,7 +268,9 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
         year = _deadline(clause, part_year, this_year)
         found = _counted(clause)
         if found:
-            new = [row for segment in found for row in _quantitative(source, year, clause, segment, context)]
+            following = parts[i + 1] if i + 1 < len(parts) else None
+            new = [row for segment in found
+                   for row in _quantitative(source, year, clause, segment, context, following)]
             rows.extend(_expand_each(clause, new, context.items))
             if named := [m for c in new if (m := _metric(c))]:
                 context.items = named
@@ -356,7 +360,7 @@ def _deadline(clause: Clause, part_year: int, this_year: int) -> int:
 
 
 def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
-                  context: _Context) -> list[Commitment]:
+                  context: _Context, following: Clause | None = None) -> list[Commitment]:
     q, text, shown = segment.quantity, clause.match, clause.display
     start = strip_lead(text, segment.start, q.start, _LEAD)
     place = subject = ""
@@ -382,7 +386,15 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
     elif q.unit == "%" and (growth := _GROWTH_ITEM.fullmatch(text, start, end)) and context.items:
         inherited = context.items[-1] + growth.group(1)  # 地区生产总值达到240亿元，同比增长21%
     if not (context.strength or context.action):
-        return []  # neither promised nor acted on: 作为…的两个重要支点 is rhetoric, not a target
+        investment = _INVESTMENT.search(text, start, end) if start < end else None
+        project = _project(clause, q.end, len(text), following) if investment else None
+        if project is None:
+            return []  # neither promised nor acted on: 作为…的两个重要支点 is rhetoric, not a target
+        # 投资1.3亿元实施A工程: a planned investment, counted for its project (README: judged by the project's stage
+        # unless the review gives the amount done).
+        action, (item, words) = shown[investment.start() : investment.end()], project
+        return [Commitment(source, year, action, item, "", shown[q.start : q.end], q.value, q.high, q.at_least,
+                           q.unit, action, words)]
     hedge = _HEDGE_AFTER.match(text, q.end)
     target = shown[q.start : hedge.end() if hedge else q.end]
     # 甲项目和乙项目各1个: one row per item.
@@ -398,6 +410,21 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
                                shown[pa:pb] or place or context.place, target, q.value, q.high, q.at_least, q.unit,
                                context.strength or context.action, row_text))
     return rows
+
+
+def _project(clause: Clause, start: int, end: int, following: Clause | None) -> tuple[str, str] | None:
+    """What a planned investment is for, and the row's words: the words after its figure (投资1.3亿元实施A工程,
+    投资1.3亿元的A) or, when there are none, the next clause (投资1亿元，启动实施A工程): A, without the verbs before it
+    and the predicate."""
+    spans = [(clause, start, end, clause.display)]
+    if following:
+        spans.append((following, 0, len(following.match), f"{clause.display}，{following.display}"))
+    for c, a, b, words in spans:
+        a = strip_lead(c.match, strip_lead(c.match, a, b, _OF), b, _OBJECT_LEAD)
+        b = trim_end(c.match, a, b, _OBJECT_TAIL)
+        if b - a >= MIN_OBJECT:
+            return c.display[a:b], words
+    return None
 
 
 def _after_figure(text: str, start: int, end: int) -> tuple[int, int]:

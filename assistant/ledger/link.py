@@ -67,6 +67,8 @@ _GOALS = table(str(Path(__file__).with_name("goals.tsv")))
 _GENERIC_ITEMS = set(_GOALS["generic_item"])
 # A promise to start (启动实施A、B等项目), not to finish: the goal's opening words, as extract reads them.
 _LAUNCH = re.compile(rf"^(?:{_TIME_WORDS}|[一二三四五六七八九十]+是)?.{{0,2}}(?:{'|'.join(_GOALS['start'])})")
+_CLAUSE_BREAK = re.compile(r"[,，;；]")
+_DESCRIPTOR = re.compile(r"(?:实施|建设)?的")  # right after a figure: 1.3亿元的供水主管网改造, 9600万元实施的幼儿园
 _CHANGE_WORD = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|增加|提高|上升|下降|减少)$")
 
 
@@ -80,6 +82,13 @@ class Evidence:
     value: float | None = None
     unit: str = ""
     figure: str = ""
+
+    @property
+    def describes(self) -> bool:
+        """投资5642万元的污泥焚烧厂: the figure says which project, it is no amount done (README: review_value null)."""
+        text, figure = normalize(self.text), normalize(self.figure)
+        at = text.find(figure) if figure else -1
+        return at >= 0 and bool(_DESCRIPTOR.match(text, at + len(figure)))
 
 
 def evidence_from(achievements: Sequence[Achievement], notes: Sequence[Note] = ()) -> list[Evidence]:
@@ -169,14 +178,15 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
     if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
         key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
     named = normalize(c.place + c.item) if c.place and c.item else ""
-    floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
+    goal = c.value is None or _invests(c)
+    floor = MIN_GOAL_COVERAGE if goal else MIN_ITEM_COVERAGE
     found = []
     for e in evidence:
         if e.year != c.year or e.source.doc_id == c.source.doc_id or (_measured(c) and not _comparable(c, e)):
             continue
         text = normalize(e.text)
         # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
-        if c.value is None:  # a goal's object is paraphrased more freely (东西外环道路 → 公路东、西外环)
+        if goal:  # a goal's object is paraphrased more freely (东西外环道路 → 公路东、西外环)
             words = max(_unordered(key, text), coverage(named, text)) if named else _unordered(key, text)
         else:
             words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
@@ -244,7 +254,12 @@ def meaning(c: Commitment) -> str:
 
 
 def _comparable(c: Commitment, e: Evidence) -> bool:
-    return c.value is not None and e.value is not None and c.unit == e.unit
+    return c.value is not None and e.value is not None and c.unit == e.unit and not e.describes
+
+
+def _invests(c: Commitment) -> bool:
+    """A planned investment (投资1.3亿元实施A工程): its item is the project, named as freely as a goal's object."""
+    return c.value is not None and normalize(c.action) in _GENERIC_ITEMS
 
 
 def _group_targets(commitments: Sequence[Commitment], best: Sequence[_Match | None]) -> list[tuple[float, int]]:
@@ -317,14 +332,15 @@ def _by_words(e: Evidence, c: Commitment | None = None) -> tuple[str, str]:
     reached = stage(text)
     if promised < 0 <= reached:
         promised = _BUILT  # 完成…建设 names no stage: it is done when built
-    if reached == PRELIMINARY and promised >= 0:
+    if reached == PRELIMINARY and promised != PRELIMINARY:  # 实施A with A still 前期 is not done either
         return MISSED, "回顾所述仍在前期或审批程序中，承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用）未到"
     if 0 <= reached < promised:
         return PARTLY, "回顾所述阶段早于承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用），未报完成"
     if 0 <= promised <= reached:
         return MET, "回顾所述阶段已到承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用）"
     if m := _PROGRESS.search(text):
-        if c is not None and _LAUNCH.search(normalize(c.text)):  # 启动A: A under way is A started
+        # 启动A (投资1亿元，启动实施A): A under way is A started
+        if c is not None and any(_LAUNCH.search(part) for part in _CLAUSE_BREAK.split(normalize(c.text))):
             return MET, f"承诺启动，回顾称“{m[0]}”，已启动"
         return PARTLY, f"回顾称“{m[0]}”，未报完成"
     return MET, "回顾中作为已完成事项提及"

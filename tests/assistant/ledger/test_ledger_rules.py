@@ -329,3 +329,42 @@ def test_a_growth_target_is_linked_by_its_metric_not_by_the_change_word():
     [row] = link([_commitment("旅游收入增长", 20, "%", "20%")],
                  [_evidence("地方财政总收入增长18%", 18, "%"), _evidence("城镇居民人均收入增长26%", 26, "%")])
     assert row.link.status == "未提及"
+
+
+# --- issue 17, linking round 3 (invented sentences) -----------------------------------------------------------
+@pytest.mark.parametrize("sentence, item, text", [
+    ("投资2.4亿元实施城东污水管网改造工程。", "城东污水管网改造工程", "投资2.4亿元实施城东污水管网改造工程"),
+    ("投资5000万元，启动实施北湖公园扩建工程。", "北湖公园扩建工程", "投资5000万元，启动实施北湖公园扩建工程"),
+    ("启动投资3亿元的南山隧道工程。", "南山隧道工程", "启动投资3亿元的南山隧道工程"),
+])
+def test_a_planned_investment_is_a_row_for_its_project(sentence, item, text):
+    [row] = [c for c in _plan(sentence) if c.unit == "元"]
+    assert (row.item, row.action, row.text) == (item, "投资", text)
+
+
+def test_an_investment_without_a_project_stays_out():
+    assert _plan("投资2.4亿元。") == []
+
+
+def _investment(text: str, value: float, item: str) -> Commitment:
+    return replace(_commitment(item, value, "元", "", text=text), action="投资")
+
+
+@pytest.mark.parametrize("review, figure, status", [
+    # The review's 投资X元的Y names the project; its stage decides.
+    ("投资2.6亿元的城东污水管网改造工程进展顺利", "2.6亿元", PARTLY),
+    ("投资2.6亿元的城东污水管网改造工程全面竣工", "2.6亿元", MET),
+    # An amount done is compared.
+    ("城东污水管网改造工程完成投资1亿元", "1亿元", MISSED),
+])
+def test_a_planned_investment_is_judged_by_the_amount_done_or_else_by_its_stage(review, figure, status):
+    row = _investment("投资2.4亿元实施城东污水管网改造工程", 2.4e8, "城东污水管网改造工程")
+    value = base_unit(float(figure[:-2]), figure[-2:])[0]
+    [linked] = link([row], [replace(_evidence(review, value, "元"), figure=figure)])
+    assert linked.link.status == status
+
+
+def test_work_still_preliminary_is_not_done_whatever_was_promised():
+    row = _investment("投资3亿元，实施北湖中学、南湖小学扩建工程", 3e8, "北湖中学、南湖小学扩建工程")
+    [linked] = link([row], [_evidence("南湖小学、北湖中学等项目前期工作进展顺利")])
+    assert linked.link.status == MISSED

@@ -20,6 +20,8 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from os.path import commonprefix
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,7 @@ MIN_GOAL_COVERAGE = 0.5  # a goal without figures is longer and paraphrased more
 MIN_SAME_UNIT_COVERAGE = 0.3
 SAME_UNIT_RANGE = (0.5, 1.5)  # achieved / target
 MIN_DISTINCTIVE_VALUE = 10
+MIN_HEAD = 3  # a review metric of two characters (项目, 企业) is in too many names to stand for one
 # m3e-small: pairs about the same matter score ≥0.84, unrelated ones ≤0.72 (tests/test_ledger.py).
 MIN_COSINE = 0.75
 
@@ -82,6 +85,7 @@ class Evidence:
     value: float | None = None
     unit: str = ""
     figure: str = ""
+    metric: str = ""  # what a figure counts, in the review's words (实现再就业2529人 → 再就业)
 
     @property
     def describes(self) -> bool:
@@ -100,11 +104,11 @@ def evidence_from(achievements: Sequence[Achievement], notes: Sequence[Note] = (
     out = []
     for a in achievements:
         if a.value is not None:
-            out.append(Evidence(a.source, a.year, a.text, a.value, a.unit, a.figure))
+            out.append(Evidence(a.source, a.year, a.text, a.value, a.unit, a.figure, a.metric))
         if a.change is not None:
             word = "下降" if a.change < 0 else "增长"
             out.append(Evidence(a.source, a.year, f"{a.metric}{word}{abs(a.change):g}%", a.change, "%",
-                                f"{word}{abs(a.change):g}%"))
+                                f"{word}{abs(a.change):g}%", f"{a.metric}{word}"))
     return out + [Evidence(n.source, n.year, n.text) for n in notes]
 
 
@@ -189,11 +193,40 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
         if goal:  # a goal's object is paraphrased more freely (东西外环道路 → 公路东、西外环)
             words = max(_unordered(key, text), coverage(named, text)) if named else _unordered(key, text)
         else:
-            words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
+            words = max(coverage(key, text), coverage(named, text) if named else 0.0, _head(key, e))
+            if _other_kind(key, normalize(e.metric)):
+                continue
         if words >= floor or _same_figure(c, e, words):
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
             found.append(_Candidate(e, words, context))
     return found
+
+
+def _head(key: str, e: Evidence) -> float:
+    """How much of the review's metric the commitment's item names: a review counts by the head of a long name
+    (下岗失业人员和困难人员再就业 → 再就业). Only a metric of MIN_HEAD characters or more, that names a thing, and
+    named (mostly) whole: part of a metric's words is no more evidence than part of the item's."""
+    metric = normalize(e.metric)
+    if len(metric) < MIN_HEAD or metric in _GENERIC_ITEMS:
+        return 0.0
+    share = coverage(metric, key)
+    return share if share >= MIN_ITEM_COVERAGE else 0.0
+
+
+def _other_kind(key: str, metric: str) -> bool:
+    """The same head with other kinds before it: 供水管网 is not 雨水管网, 农牧业项目 not 工业项目. The longest shared
+    run of characters is the head; what stands before it in each, past a shared opening (重点), has no character in
+    common. A kind on one side only (重点项目 / 重点工业项目) is a narrower count, not another one. A head of two
+    characters (就业, 企业) is read with words of any sort before it (城镇就业 / 新增就业), so it takes MIN_HEAD."""
+    if not metric:
+        return False
+    match = SequenceMatcher(None, key, metric, autojunk=False).find_longest_match(0, len(key), 0, len(metric))
+    if match.size < MIN_HEAD:
+        return False
+    before_key, before_metric = key[: match.a], metric[: match.b]
+    shared = len(commonprefix([before_key, before_metric]))
+    before_key, before_metric = before_key[shared:], before_metric[shared:]
+    return bool(before_key and before_metric and not set(before_key) & set(before_metric))
 
 
 def _unordered(key: str, text: str) -> float:

@@ -368,3 +368,25 @@ def test_work_still_preliminary_is_not_done_whatever_was_promised():
     row = _investment("投资3亿元，实施北湖中学、南湖小学扩建工程", 3e8, "北湖中学、南湖小学扩建工程")
     [linked] = link([row], [_evidence("南湖小学、北湖中学等项目前期工作进展顺利")])
     assert linked.link.status == MISSED
+
+
+def _counted(text: str, value: float, unit: str, metric: str) -> Evidence:
+    return replace(_evidence(text, value, unit), metric=metric)
+
+
+def test_the_review_may_count_by_the_head_of_a_long_name():
+    row = _commitment("老旧小区既有建筑节能改造和配套管网", 3e5, "平方米", "30万平方米", action="完成")
+    [linked] = link([row], [_counted("完成既有建筑节能改造10万平方米", 1e5, "平方米", "既有建筑节能改造")])
+    assert linked.link.status == MISSED  # a third of the target: far from it, yet the same work
+
+
+@pytest.mark.parametrize("item, review, metric, status", [
+    ("雨水管网", "完成污水管网改造9公里", "污水管网改造", "未提及"),  # another kind of pipe network
+    ("重点农业项目", "实施重点工业项目9个", "重点工业项目", "未提及"),
+    ("污水管网", "新建城区污水管网9公里", "城区污水管网", MET),  # a place before the head on one side only
+])
+def test_the_same_head_with_another_kind_before_it_is_another_count(item, review, metric, status):
+    unit = "公里" if "管网" in item else "个"
+    row = _commitment(item, 8, unit, f"8{unit}", action="新建")
+    [linked] = link([row], [_counted(review, 9, unit, metric)])
+    assert linked.link.status == status

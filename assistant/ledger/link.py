@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant.ledger.clauses import clauses
 from assistant.ledger.extract import PENDING, Achievement, Commitment, Link, Note, Source
 from index.lexicon import table
 from index.textnorm import coverage, normalize
@@ -316,8 +317,18 @@ def _judge(c: Commitment, match: _Match | None, target: tuple[float, int], revie
         return Link(UNMENTIONED, f"回顾{c.year}年工作的报告中未找到同一事项")
     e = match.evidence
     scores = f"文本重合{match.candidate.words:.2f}，语义相似{match.cosine:.2f}"
-    status, reason = _by_figure(c, e, *target) if match.same_unit else _by_words(e, c)
+    status, reason = _by_figure(c, e, *target) if match.same_unit else _by_words(_clause_of(e), c)
     return Link(status, reason, e.source, e.figure, scores)
+
+
+def _clause_of(e: Evidence) -> Evidence:
+    """A figure that is not compared is read with its whole clause, whose predicate tells the stage: 实施的向阳幼儿园等6个
+    → …6个项目全部完工."""
+    if e.value is None:
+        return e
+    text = normalize(e.text)
+    whole = next((c.display for c in clauses(e.source.sentence) if text in c.match), e.text)
+    return replace(e, text=whole)
 
 
 def _by_figure(c: Commitment, e: Evidence, target: float, rows: int) -> tuple[str, str]:

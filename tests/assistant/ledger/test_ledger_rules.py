@@ -390,3 +390,10 @@ def test_the_same_head_with_another_kind_before_it_is_another_count(item, review
     row = _commitment(item, 8, unit, f"8{unit}", action="新建")
     [linked] = link([row], [_counted(review, 9, unit, metric)])
     assert linked.link.status == status
+
+
+def test_a_figure_not_compared_is_read_with_its_clause():
+    sentence = "投资2亿元实施的城北体育馆等4个项目主体完工，城南公园开放。"
+    row = Evidence(Source("review", 5, ("一、2023年工作回顾",), sentence), 2023, "实施的城北体育馆等4个", 4, "个", "4个")
+    [linked] = link([_goal("确保城北体育馆投入使用", "城北体育馆")], [row])
+    assert linked.link.status == PARTLY  # 主体完工 is before 投入使用; the row's own words name no stage

@@ -50,6 +50,10 @@ MIN_HEAD = 3  # a review metric of two characters (项目, 企业) is in too man
 # m3e-small: pairs about the same matter score ≥0.84, unrelated ones ≤0.72 (tests/test_ledger.py).
 MIN_COSINE = 0.75
 
+_MATCHING = table(str(Path(__file__).with_name("matching.tsv")))
+PARAPHRASE_COSINE = float(_MATCHING["paraphrase_cosine"][0])
+PARAPHRASE_SHARED_RUN = int(_MATCHING["paraphrase_shared_run"][0])
+
 # Review wording and project stages (stages.tsv says where they come from; an absolute path, since table() reads
 # index/lexicon).
 _WORDS = table(str(Path(__file__).with_name("stages.tsv")))
@@ -118,6 +122,7 @@ class _Candidate:
     evidence: Evidence
     words: float  # bigram coverage of what the commitment counts (its item, or its goal)
     context: float  # coverage of its action and place: 新申报 beats 有效 for 高新技术企业
+    paraphrase: bool = False  # below the word floor, sharing some content: kept only if the meaning is close
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,8 @@ class _Match:
     def rank(self) -> tuple:
         # A comparable figure first, then words + meaning; text order breaks ties deterministically.
         c, e = self.candidate, self.evidence
-        return (-self.same_unit, -(c.words + c.context + self.cosine), e.source.doc_id, e.source.paragraph, e.text)
+        return (c.paraphrase, -self.same_unit, -(c.words + c.context + self.cosine), e.source.doc_id,
+                e.source.paragraph, e.text)
 
 
 def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedder: Embedder | None = None,
@@ -155,7 +161,7 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     best: list[_Match | None] = []
     for i, (c, found) in enumerate(zip(commitments, candidates)):
         matches = [_Match(k, cosines.get((i, j), 0.0), _comparable(c, k.evidence)) for j, k in enumerate(found)]
-        kept = sorted((m for m in matches if embedder is None or m.cosine >= min_cosine), key=lambda m: m.rank)
+        kept = sorted((m for m in matches if _close(m, embedder is not None, min_cosine)), key=lambda m: m.rank)
         best.append(kept[0] if kept else None)
     targets = _group_targets(commitments, best)
     linked = []
@@ -163,6 +169,12 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
         reviewed = any(e.year == c.year and e.source.doc_id != c.source.doc_id for e in evidence)
         linked.append(replace(c, link=_judge(c, best[i], targets[i], reviewed)))
     return linked
+
+
+def _close(m: _Match, embedded: bool, min_cosine: float) -> bool:
+    if m.candidate.paraphrase:  # found by meaning: needs the model, and a closer one
+        return embedded and m.cosine >= PARAPHRASE_COSINE
+    return not embedded or m.cosine >= min_cosine
 
 
 def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int, list[Evidence]],
@@ -197,9 +209,10 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
             words = max(coverage(key, text), coverage(named, text) if named else 0.0, _head(key, e))
             if _other_kind(key, normalize(e.metric)):
                 continue
-        if words >= floor or _same_figure(c, e, words):
+        paraphrase = not (words >= floor or _same_figure(c, e, words))
+        if not paraphrase or _shared_run(key, text) >= PARAPHRASE_SHARED_RUN:
             context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
-            found.append(_Candidate(e, words, context))
+            found.append(_Candidate(e, words, context, paraphrase))
     return found
 
 
@@ -221,13 +234,22 @@ def _other_kind(key: str, metric: str) -> bool:
     characters (就业, 企业) is read with words of any sort before it (城镇就业 / 新增就业), so it takes MIN_HEAD."""
     if not metric:
         return False
-    match = SequenceMatcher(None, key, metric, autojunk=False).find_longest_match(0, len(key), 0, len(metric))
+    match = _longest_run(key, metric)
     if match.size < MIN_HEAD:
         return False
     before_key, before_metric = key[: match.a], metric[: match.b]
     shared = len(commonprefix([before_key, before_metric]))
     before_key, before_metric = before_key[shared:], before_metric[shared:]
     return bool(before_key and before_metric and not set(before_key) & set(before_metric))
+
+
+def _longest_run(a: str, b: str):
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+
+
+def _shared_run(key: str, text: str) -> int:
+    """Characters of the longest run the two share: 伊敏河 or 雨水管网 is content, 重点 + 项目 apart is not."""
+    return _longest_run(key, text).size
 
 
 def _unordered(key: str, text: str) -> float:

@@ -397,3 +397,36 @@ def test_a_figure_not_compared_is_read_with_its_clause():
     row = Evidence(Source("review", 5, ("一、2023年工作回顾",), sentence), 2023, "实施的城北体育馆等4个", 4, "个", "4个")
     [linked] = link([_goal("确保城北体育馆投入使用", "城北体育馆")], [row])
     assert linked.link.status == PARTLY  # 主体完工 is before 投入使用; the row's own words name no stage
+
+
+class _Meaning:
+    """An embedder that says how close two texts are by a table: the words alone decide nothing here."""
+
+    def __init__(self, close: set[str]):
+        self.close = close
+        self.seen: dict[str, int] = {}
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        # Texts naming a word of `close` share one direction (cosine 1.0); every other text gets its own (0.0).
+        return [self._vector(t) for t in texts]
+
+    def _vector(self, text: str) -> list[float]:
+        axis = 0 if any(w in text for w in self.close) else self.seen.setdefault(text, len(self.seen) + 1)
+        return [1.0 if i == axis else 0.0 for i in range(8)]
+
+
+@pytest.mark.parametrize("review, close, status", [
+    ("对城区污水管网进行全面改造", {"污水管网"}, MET),  # a paraphrase sharing 污水管网, close in meaning
+    ("对城区污水管网进行全面改造", set(), "未提及"),  # the same words, far in meaning
+    ("城区重点道路工程全面完工", {"污水", "道路"}, "未提及"),  # close in meaning, no shared run of three characters
+])
+def test_a_paraphrase_links_by_meaning_when_it_shares_a_word(review, close, status):
+    row = _commitment("污水管网三期工程", 15, "公里", "15公里", action="新建")
+    [linked] = link([row], [_evidence(review)], _Meaning(close))
+    assert linked.link.status == status
+
+
+def test_without_a_model_a_paraphrase_does_not_link():
+    row = _commitment("污水管网三期工程", 15, "公里", "15公里", action="新建")
+    [linked] = link([row], [_evidence("对城区污水管网进行全面改造")])
+    assert linked.link.status == "未提及"

@@ -271,7 +271,7 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
             following = parts[i + 1] if i + 1 < len(parts) else None
             new = [row for segment in found
                    for row in _quantitative(source, year, clause, segment, context, following)]
-            rows.extend(_expand_each(clause, new, context.items))
+            rows.extend(_expand_each(clause, _share_items(new), context.items))
             if named := [m for c in new if (m := _metric(c))]:
                 context.items = named
         elif locative := _LOCATIVE.match(clause.match):
@@ -279,6 +279,19 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
         else:
             rows.extend(_qualitative(source, year, parts, i))
     return rows
+
+
+def _share_items(rows: list[Commitment]) -> list[Commitment]:
+    """Figures listed with nothing of their own count the thing their neighbour names: 完成3800户、58万平方米棚户区改造
+    (the next one's), 参保率保持在90%和98%以上 (the one before)."""
+    out = list(rows)
+    for i in range(len(out) - 2, -1, -1):
+        if not out[i].item and out[i + 1].item:
+            out[i] = replace(out[i], item=out[i + 1].item)
+    for i in range(1, len(out)):
+        if not out[i].item and out[i - 1].item:
+            out[i] = replace(out[i], item=out[i - 1].item)
+    return out
 
 
 def _qualitative(source: Source, year: int, parts: list[Clause], i: int) -> list[Commitment]:
@@ -368,7 +381,7 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
         place = shown[_after_locative(text, start, verb.start()) : verb.start()]
         subject = "" if _LOCATIVE.match(text, start) else place  # 固定资产投资完成194亿元: the metric, no place
         context.action = shown[verb.start() : verb.end()]
-        start = verb.end()
+        start = strip_lead(text, verb.end(), q.start, _VERB)  # 开工建设10万平方米住宅: 建设 is no item either
     end = trim_end(text, start, q.start, _TRAIL)
     if text[q.start - 1 : q.start] == "、":  # 实施A、5000亩B、4万亩C: A is a list entry of its own, B is counted
         end = start
@@ -431,7 +444,7 @@ def _after_figure(text: str, start: int, end: int) -> tuple[int, int]:
     """The item after a figure, up to the list's next 、, without its 的 and predicate: 15公里雨水管网二期工程按期竣工 →
     雨水管网二期工程; 23万平方米的建材城 → 建材城."""
     end = _item_end(text, start, end)
-    start = strip_lead(text, start, end, _OF)
+    start = strip_lead(text, strip_lead(text, start, end, _HEDGE_AFTER), end, _OF)  # 98%以上 names no item
     return start, trim_end(text, start, end, _PREDICATE_TAIL)
 
 

@@ -430,3 +430,15 @@ def test_without_a_model_a_paraphrase_does_not_link():
     row = _commitment("污水管网三期工程", 15, "公里", "15公里", action="新建")
     [linked] = link([row], [_evidence("对城区污水管网进行全面改造")])
     assert linked.link.status == "未提及"
+
+
+@pytest.mark.parametrize("sentence, rows", [
+    # Figures listed with nothing of their own count what their neighbour names.
+    ("年内完成1200户、16万平方米危旧房改造。", [("危旧房改造", 1200, "户"), ("危旧房改造", 160000, "平方米")]),
+    ("确保养老和医疗保险参保率保持在92%和96%以上。",
+     [("养老和医疗保险参保率保持在", 92, "%"), ("养老和医疗保险参保率保持在", 96, "%")]),
+    # A second verb before the figure is no item: what is built follows the figure.
+    ("开工建设6万平方米教师公寓。", [("教师公寓", 60000, "平方米")]),
+])
+def test_a_figure_row_names_what_it_counts(sentence, rows):
+    assert _rows(_plan(sentence)) == rows

@@ -97,6 +97,9 @@ _INVESTMENT = re.compile(rf"(?:{_alternation(_GOALS['generic_item'])})$")
 _CAPACITY_UNIT = set(_GOALS["capacity_unit"])
 _NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]")  # 700万吨露天矿: the name continues after the unit
 
+_RESPECTIVELY = "分别"
+_COMPOUNDS = table(str(_DATA / "respectively.tsv"))  # 城乡 → 城镇, 农村
+
 # A goal clause that is no commitment on its own (fragments.tsv; an absolute path, since table() reads index/lexicon).
 _FRAGMENT = table(str(Path(__file__).with_name("fragments.tsv")))
 _PUSH = re.compile("|".join(_FRAGMENT["push"]))
@@ -499,8 +502,39 @@ def _review(source: Source, part_year: int, this_year: int, out: Extraction) -> 
         # A clause with figures is also a note when it tells a project's stage: 投资6亿元的伊仕丹购物广场正式营业.
         if (not found or _REVIEW_WORDING.search(clause.match)) and len(clause.match) >= 4:
             out.notes.append(Note(source, part_year, clause.display))
+        before = len(out.achievements)
         for segment in found:
             _achievement(source, part_year, clause, segment, out, first)
+        if _RESPECTIVELY in clause.match:
+            out.achievements[before:] = _respectively(out.achievements[before:])
+
+
+def _respectively(rows: list[Achievement]) -> list[Achievement]:
+    """A和B分别增长8%和9%, 城乡居民人均可支配收入分别增长8.7%和8.6%: one row per thing named, each with its own figure
+    (a change when the first is one)."""
+    if len(rows) < 2:
+        return rows
+    names = _parts_of(rows[0].metric.replace(_RESPECTIVELY, ""))
+    if len(names) != len(rows):
+        return rows
+    if rows[0].value is None:  # 分别增长8.7%和8.6%: the figures after the first are changes too
+        return [replace(row, metric=name, value=None, unit="", figure="",
+                        change=row.change if row.change is not None else row.value) for name, row in zip(names, rows)]
+    return [replace(row, metric=name) for name, row in zip(names, rows)]
+
+
+def _parts_of(metric: str) -> list[str]:
+    """地区生产总值和财政收入 → both; 城镇和农村居民收入 → 城镇居民收入, 农村居民收入; 城乡居民收入 → 城镇居民收入, 农村居民收入."""
+    text = normalize(metric)
+    spans = split_span(text, 0, len(text), _EACH)
+    if len(spans) > 1:
+        last_a, last_b = spans[-1]
+        shared = metric[last_a + (spans[0][1] - spans[0][0]) : last_b]  # what the last part says after its own name
+        return [metric[a:b] + (shared if b - a <= MIN_OBJECT else "") for a, b in spans[:-1]] + [metric[last_a:last_b]]
+    for compound, parts in _COMPOUNDS.items():
+        if (at := text.find(compound)) >= 0:
+            return [metric[:at] + part + metric[at + len(compound):] for part in parts]
+    return [metric]
 
 
 def _achievement(source: Source, year: int, clause: Clause, segment: Segment, out: Extraction, first: int) -> None:

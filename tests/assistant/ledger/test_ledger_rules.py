@@ -442,3 +442,20 @@ def test_without_a_model_a_paraphrase_does_not_link():
 ])
 def test_a_figure_row_names_what_it_counts(sentence, rows):
     assert _rows(_plan(sentence)) == rows
+
+
+def _review_rows(sentence: str) -> list[tuple]:
+    report = parse_report(["2021-01-20", "一、2020年工作回顾", sentence, "二、2021年工作安排", "新建停车位30只。"],
+                          doc_id="r", source="r.txt")
+    return [(normalize(a.metric), a.value, a.change) for a in extract(report).achievements]
+
+
+@pytest.mark.parametrize("sentence, rows", [
+    ("城乡居民人均可支配收入分别增长6.2%和7.1%。",
+     [("城镇居民人均可支配收入", None, 6.2), ("农村居民人均可支配收入", None, 7.1)]),
+    ("城镇和农村居民人均消费支出分别增长5%和6%。",
+     [("城镇居民人均消费支出", None, 5), ("农村居民人均消费支出", None, 6)]),
+    ("税收收入和非税收入分别达到8亿元和3亿元。", [("税收收入", 8e8, None), ("非税收入", 3e8, None)]),
+])
+def test_a_respectively_review_sentence_gives_each_thing_its_figure(sentence, rows):
+    assert _review_rows(sentence) == rows

@@ -43,13 +43,16 @@ def answer_from_ledger(question: str, asks_status: bool, ledger: Ledger) -> Ledg
 
 
 def _about(topic: str, rows: list[Commitment]) -> list[Commitment]:
-    """Rows whose own words cover the topic; else rows whose sentence does (停车场建设 → its 停车位 rows)."""
+    """Rows whose own words cover the topic; else rows whose sentence does (停车场建设 → its 停车位 rows). Rows with a
+    figure first: 停车场建设 asks for the 停车位 counted before the goal 实施…停车场建设工程 that names the work."""
     if not topic:
         return [c for c in rows if c.value is not None]
-    for text_of in (_row_words, lambda c: normalize(c.source.sentence)):
-        found = [c for c in rows if coverage(topic, text_of(c)) >= MIN_TOPIC_COVERAGE]
-        if found:
-            return found
+    for figures in (True, False):
+        for text_of in (_row_words, lambda c: normalize(c.source.sentence)):
+            found = [c for c in rows if (c.value is not None or not figures)
+                     and coverage(topic, text_of(c)) >= MIN_TOPIC_COVERAGE]
+            if found:
+                return found
     return []
 
 

@@ -79,8 +79,11 @@ def _alternation(words) -> str:
 _QUALITATIVE_HEDGE = re.compile(_alternation(_GOALS["goal"]))
 # The stage word is the clause's predicate (西出口道路建成通车, 项目按期开工建设), not a start (启动…调研) or a
 # condition (竣工通车后); an event is held (办好…展销会); a clause opens with a start (启动…建设).
+_OPENING = rf"^(?:{_TIME}|{_ENUMERATOR})?"
 _DELIVERABLE = re.compile(rf"(?:{_alternation(_STAGE_WORDS)})(?:建设)?$|(?:{_alternation(_GOALS['held'])}).{{4,}}|"
-                          rf"^(?:{_TIME}|{_ENUMERATOR})?.{{0,2}}(?:{_alternation(_GOALS['start'])}).{{4,}}")
+                          rf"{_OPENING}.{{0,2}}(?:{_alternation(_GOALS['start'])}).{{4,}}|"
+                          rf"{_OPENING}.{{0,3}}(?:{_alternation(_GOALS['works'])}).{{2,}}(?:{_alternation(_GOALS['works_kind'])})$|"
+                          rf"{_OPENING}.{{0,3}}(?:{_alternation(_GOALS['raise'])}).{{2,}}(?:{_alternation(_GOALS['raised'])})$")
 _WITHIN_YEAR = r"(?:\d{1,2}月份?|[一二三四]季度)(?:底|前|内|末)?"  # 10月份投入使用, 一季度完成核准
 _OBJECT_LEAD = re.compile(rf"{_TIME}|{_WITHIN_YEAR}|{_ENUMERATOR}|{_alternation(_GOALS['object_lead'])}")
 _OBJECT_TAIL = re.compile(rf"(?:{_WITHIN_YEAR}|{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])})$")

@@ -459,3 +459,16 @@ def _review_rows(sentence: str) -> list[tuple]:
 ])
 def test_a_respectively_review_sentence_gives_each_thing_its_figure(sentence, rows):
     assert _review_rows(sentence) == rows
+
+
+@pytest.mark.parametrize("sentence, items", [
+    ("逐步提高失业保险金和城乡低保补助标准。", ["失业保险金", "城乡低保补助标准"]),
+    ("稳步提高乡村医生补贴、护林员工资标准。", ["乡村医生补贴", "护林员工资标准"]),
+    ("继续实施北关路、南环路等道路工程。", ["北关路", "南环路"]),
+    ("实施滨江公园三期工程。", ["滨江公园三期工程"]),
+    # No works kind, nothing raised by name: a strategy, an attitude.
+    ("继续实施乡村振兴战略。", []),
+    ("提高服务意识。", []),
+])
+def test_works_and_raised_standards_are_goals(sentence, items):
+    assert [normalize(c.item) for c in _plan(sentence)] == items

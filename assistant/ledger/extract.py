@@ -404,16 +404,18 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
             inherited = context.items[-1]  # 地区生产总值增长8%，达到296亿元: the metric of the clause before
     elif q.unit == "%" and (growth := _GROWTH_ITEM.fullmatch(text, start, end)) and context.items:
         inherited = context.items[-1] + growth.group(1)  # 地区生产总值达到240亿元，同比增长21%
-    if not (context.strength or context.action):
-        investment = _INVESTMENT.search(text, start, end) if start < end else None
-        project = _project(clause, q.end, len(text), following) if investment else None
-        if project is None:
-            return []  # neither promised nor acted on: 作为…的两个重要支点 is rhetoric, not a target
-        # 投资1.3亿元实施A工程: a planned investment, counted for its project (README: judged by the project's stage
-        # unless the review gives the amount done).
+    promised = bool(context.strength or context.action)
+    investment = _INVESTMENT.search(text, start, end) if start < end else None
+    # 投资1.3亿元实施A工程: a planned investment, counted for its project (README: judged by the project's stage unless
+    # the review gives the amount done). A promise (确保投资5500万元的A) names it after the figure; a bare 投资X元 may
+    # name it in the next clause (投资1亿元，启动实施A).
+    project = _project(clause, q.end, len(text), None if promised else following) if investment else None
+    if project is not None:
         action, (item, words) = shown[investment.start() : investment.end()], project
         return [Commitment(source, year, action, item, "", shown[q.start : q.end], q.value, q.high, q.at_least,
-                           q.unit, action, words)]
+                           q.unit, context.strength or action, words)]
+    if not promised:
+        return []  # neither promised nor acted on: 作为…的两个重要支点 is rhetoric, not a target
     hedge = _HEDGE_AFTER.match(text, q.end)
     target = shown[q.start : hedge.end() if hedge else q.end]
     # 甲项目和乙项目各1个: one row per item.

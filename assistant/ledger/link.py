@@ -95,9 +95,13 @@ class Evidence:
     @property
     def describes(self) -> bool:
         """投资5642万元的污泥焚烧厂: the figure says which project, it is no amount done (README: review_value null)."""
-        text, figure = normalize(self.text), normalize(self.figure)
+        text, figure, sentence = normalize(self.text), normalize(self.figure), normalize(self.source.sentence)
         at = text.find(figure) if figure else -1
-        return at >= 0 and bool(_DESCRIPTOR.match(text, at + len(figure)))
+        if at < 0:
+            return False
+        row = sentence.find(text)  # the row's words may stop at the figure: the sentence goes on (…3.4亿元的A)
+        return bool(_DESCRIPTOR.match(sentence, row + at + len(figure)) if row >= 0 else
+                    _DESCRIPTOR.match(text, at + len(figure)))
 
 
 def evidence_from(achievements: Sequence[Achievement], notes: Sequence[Note] = ()) -> list[Evidence]:

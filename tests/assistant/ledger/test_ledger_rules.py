@@ -472,3 +472,15 @@ def test_a_respectively_review_sentence_gives_each_thing_its_figure(sentence, ro
 ])
 def test_works_and_raised_standards_are_goals(sentence, items):
     assert [normalize(c.item) for c in _plan(sentence)] == items
+
+
+def test_a_promised_investment_names_its_project_after_the_figure():
+    [row] = [c for c in _plan("确保投资8000万元的东湖水厂年内完工。") if c.unit == "元"]
+    assert (row.item, row.action, row.strength) == ("东湖水厂", "投资", "确保")
+
+
+def test_a_review_figure_describes_its_project_though_its_row_stops_at_the_figure():
+    sentence = "投资3亿元的东湖水厂开工建设。"
+    row = Evidence(Source("review", 5, ("一、2023年工作回顾",), sentence), 2023, "投资3亿元", 3e8, "元", "3亿元")
+    assert row.describes
+    assert not replace(row, source=replace(row.source, sentence="全年完成投资3亿元。"), text="完成投资3亿元").describes

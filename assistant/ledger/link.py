@@ -58,6 +58,8 @@ PARAPHRASE_SHARED_RUN = int(_MATCHING["paraphrase_shared_run"][0])
 # index/lexicon).
 _WORDS = table(str(Path(__file__).with_name("stages.tsv")))
 _NEGATIVE = re.compile("|".join(_WORDS["negative"]))
+_SEVERAL_YEARS = re.compile("|".join(_WORDS["several_years"]))
+_QUOTES = re.compile(r"[“”‘’\"'「」]")
 _PROGRESS = re.compile("|".join(_WORDS["progress"]))
 STAGE_NAMES = ("approved", "started", "structure", "built", "in_use")  # earliest first
 PRELIMINARY = -2  # still before the first stage (前期, 核准程序)
@@ -203,7 +205,8 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
     floor = MIN_GOAL_COVERAGE if goal else MIN_ITEM_COVERAGE
     found = []
     for e in evidence:
-        if e.year != c.year or e.source.doc_id == c.source.doc_id or (_measured(c) and not _comparable(c, e)):
+        if (e.year != c.year or e.source.doc_id == c.source.doc_id or (_measured(c) and not _comparable(c, e))
+                or _several_years(e)):
             continue
         text = normalize(e.text)
         # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
@@ -254,6 +257,12 @@ def _longest_run(a: str, b: str):
 def _shared_run(key: str, text: str) -> int:
     """Characters of the longest run the two share: 伊敏河 or 雨水管网 is content, 重点 + 项目 apart is not."""
     return _longest_run(key, text).size
+
+
+def _several_years(e: Evidence) -> bool:
+    """五年共投资6.2亿元…: a sentence about a five-year period says nothing of one year, unless it names that year."""
+    sentence = _QUOTES.sub("", normalize(e.source.sentence))
+    return bool(_SEVERAL_YEARS.search(sentence)) and f"{e.year}年" not in sentence
 
 
 def _unordered(key: str, text: str) -> float:

@@ -484,3 +484,15 @@ def test_a_review_figure_describes_its_project_though_its_row_stops_at_the_figur
     row = Evidence(Source("review", 5, ("一、2023年工作回顾",), sentence), 2023, "投资3亿元", 3e8, "元", "3亿元")
     assert row.describes
     assert not replace(row, source=replace(row.source, sentence="全年完成投资3亿元。"), text="完成投资3亿元").describes
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("五年来，北湖公园扩建工程全面竣工。", "未提及"),  # a five-year summary says nothing of one year
+    ("“十二五”期间，北湖公园扩建工程全面竣工。", "未提及"),
+    ("五年来持续建设，2023年北湖公园扩建工程全面竣工。", MET),  # unless it names the year
+    ("北湖公园扩建工程全面竣工。", MET),
+])
+def test_a_five_year_summary_is_no_evidence_for_one_year(sentence, status):
+    [row] = link([_goal("完成北湖公园扩建工程", "北湖公园扩建工程")],
+                 [Evidence(Source("review", 5, ("一、工作回顾",), sentence), 2023, "北湖公园扩建工程全面竣工")])
+    assert row.link.status == status

@@ -66,7 +66,7 @@ PRELIMINARY = -2  # still before the first stage (前期, 核准程序)
 _STAGE_OF = {w: i for i, name in enumerate(STAGE_NAMES) for w in _WORDS[f"stage_{name}"]}
 _STAGE_OF.update({w: PRELIMINARY for w in _WORDS["preliminary"]})
 _STAGE_WORD = re.compile("|".join(sorted(_STAGE_OF, key=len, reverse=True)))  # 主体完工 before 完工
-_BUILT = STAGE_NAMES.index("built")
+_BUILT, _STARTED = STAGE_NAMES.index("built"), STAGE_NAMES.index("started")
 _EXAMPLES = re.compile(r".+等(?!级|同|于|待)")  # the examples before 等 and the kind after it
 GROWTH_ALLOWANCE = 0.5  # 增长6%左右 is met by 5.5%
 _ABOUT = "左右"
@@ -76,6 +76,7 @@ _REACH = re.compile(r"(?:达到|突破|超过)$")  # right before the target: a 
 _GOALS = table(str(Path(__file__).with_name("goals.tsv")))
 _GENERIC_ITEMS = set(_GOALS["generic_item"])
 # A promise to start (启动实施A、B等项目), not to finish: the goal's opening words, as extract reads them.
+_CARRY_OUT = re.compile(rf"^(?:{_TIME_WORDS}|[一二三四五六七八九十]+是)?.{{0,2}}(?:{'|'.join(_GOALS['carry_out'])})")
 _LAUNCH = re.compile(rf"^(?:{_TIME_WORDS}|[一二三四五六七八九十]+是)?.{{0,2}}(?:{'|'.join(_GOALS['start'])})")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _DESCRIPTOR = re.compile(r"(?:实施|建设)?的")  # right after a figure: 1.3亿元的供水主管网改造, 9600万元实施的幼儿园
@@ -410,7 +411,8 @@ def _by_words(e: Evidence, c: Commitment | None = None) -> tuple[str, str]:
     promised = stage(normalize(c.text)) if c is not None else -1
     reached = stage(text)
     if promised < 0 <= reached:
-        promised = _BUILT  # 完成…建设 names no stage: it is done when built
+        # 完成…建设 names no stage: it is done when built; 实施A工程 promises the works under way, done once started.
+        promised = _STARTED if c is not None and _CARRY_OUT.search(normalize(c.text)) else _BUILT
     if reached == PRELIMINARY and promised != PRELIMINARY:  # 实施A with A still 前期 is not done either
         return MISSED, "回顾所述仍在前期或审批程序中，承诺的阶段（核准＜开工＜主体完工＜建成＜投入使用）未到"
     if 0 <= reached < promised:

@@ -496,3 +496,13 @@ def test_a_five_year_summary_is_no_evidence_for_one_year(sentence, status):
     [row] = link([_goal("完成北湖公园扩建工程", "北湖公园扩建工程")],
                  [Evidence(Source("review", 5, ("一、工作回顾",), sentence), 2023, "北湖公园扩建工程全面竣工")])
     assert row.link.status == status
+
+
+@pytest.mark.parametrize("promise, review, status", [
+    ("实施南湖湿地二期工程", "南湖湿地二期工程启动实施", MET),  # the works under way: done once started
+    ("完成南湖湿地二期工程", "南湖湿地二期工程启动实施", PARTLY),  # to finish: started is not enough
+    ("实施南湖湿地二期工程", "南湖湿地二期工程初步形成框架", PARTLY),  # 初步: begun, not done
+])
+def test_carrying_out_works_is_done_once_started(promise, review, status):
+    [row] = link([_goal(promise, "南湖湿地二期工程")], [_evidence(review)])
+    assert row.link.status == status

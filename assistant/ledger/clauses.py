@@ -25,6 +25,7 @@ _OPEN_QUOTES, _CLOSE_QUOTES = "“‘「『《", "”’」』》"
 _AT_LEAST_BEFORE = re.compile(r"(?:超过|超|逾)$")
 _AT_LEAST_AFTER = re.compile(r"以上")
 _WHITESPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ANNOUNCING = ("以下", "如下", "下列")
 
 
@@ -80,7 +81,7 @@ def quantities(clause: Clause) -> list[Quantity]:
             continue
         end = cursor = start + len(figure.text)
         unit = "%" if figure.text.endswith("%") else _unit_at(clause.match, end)
-        if not unit or _is_name(clause.match, start, figure.text):
+        if not unit or _is_name(clause.match, start, figure.text) or _ordinal(clause.match, figure.text, unit, end):
             continue
         end += 0 if unit == "%" else len(unit)
         low, high = figure.values[0], (figure.values[1] if len(figure.values) > 1 else None)
@@ -88,6 +89,11 @@ def quantities(clause: Clause) -> list[Quantity]:
                     or bool(_AT_LEAST_AFTER.match(clause.match, end)))
         found.append(Quantity(low, high, at_least, unit, start, end))
     return found
+
+
+def _ordinal(text: str, figure: str, unit: str, end: int) -> bool:
+    """二次发掘, 三次创业: a numeral word with 次 before more name is which time, not how many (做好…二次发掘)."""
+    return unit == "次" and len(figure) == 1 and not figure.isdigit() and bool(_CJK.match(text, end + len(unit)))
 
 
 def _unit_at(text: str, pos: int) -> str:

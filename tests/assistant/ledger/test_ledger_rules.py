@@ -506,3 +506,8 @@ def test_a_five_year_summary_is_no_evidence_for_one_year(sentence, status):
 def test_carrying_out_works_is_done_once_started(promise, review, status):
     [row] = link([_goal(promise, "南湖湿地二期工程")], [_evidence(review)])
     assert row.link.status == status
+
+
+def test_a_numeral_with_ci_before_more_name_is_no_count():
+    assert [c for c in _plan("确保完成古城遗址二次发掘。") if c.value is not None] == []
+    assert _rows(_plan("年内开展消防演练3次。")) == [("消防演练", 3, "次")]

@@ -165,17 +165,31 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
         by_year_issuer.setdefault((e.year, issuers.get(e.source.doc_id, "")), []).append(e)
     candidates = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer)) for c in commitments]
     cosines = _cosines(commitments, candidates, embedder)
-    best: list[_Match | None] = []
+    ranked: list[list[_Match]] = []
     for i, (c, found) in enumerate(zip(commitments, candidates)):
         matches = [_Match(k, cosines.get((i, j), 0.0), _comparable(c, k.evidence)) for j, k in enumerate(found)]
-        kept = sorted((m for m in matches if _close(m, embedder is not None, min_cosine)), key=lambda m: m.rank)
-        best.append(kept[0] if kept else None)
+        ranked.append(sorted((m for m in matches if _close(m, embedder is not None, min_cosine)), key=lambda m: m.rank))
+    best = _one_figure_each(commitments, ranked)
     targets = _group_targets(commitments, best)
     linked = []
     for i, c in enumerate(commitments):
         reviewed = any(e.year == c.year and e.source.doc_id != c.source.doc_id for e in evidence)
         linked.append(replace(c, link=_judge(c, best[i], targets[i], reviewed)))
     return linked
+
+
+def _one_figure_each(commitments: Sequence[Commitment], ranked: Sequence[list[_Match]]) -> list[_Match | None]:
+    """Each commitment's best match, a review figure compared going to one counted thing only: the commitment that
+    matches it most closely keeps it (鲜奶产量 before a bare 产量 for 鲜奶产量达到19万吨), the others take their next
+    match. Rows of one sentence counting the same thing share it (停车位50只 + 40只 against 共90只)."""
+    owner: dict[Evidence, tuple] = {}
+    best: list[_Match | None] = [None] * len(commitments)
+    # The closest pairs claim first: commitments in the order of their best match (paraphrase or not aside).
+    for i in sorted((i for i, r in enumerate(ranked) if r), key=lambda i: ranked[i][0].rank[1:]):
+        c = commitments[i]
+        thing = (c.source, normalize(c.item), c.unit)
+        best[i] = next((m for m in ranked[i] if not m.same_unit or owner.setdefault(m.evidence, thing) == thing), None)
+    return best
 
 
 def _close(m: _Match, embedded: bool, min_cosine: float) -> bool:

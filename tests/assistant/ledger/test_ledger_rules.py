@@ -511,3 +511,13 @@ def test_carrying_out_works_is_done_once_started(promise, review, status):
 def test_a_numeral_with_ci_before_more_name_is_no_count():
     assert [c for c in _plan("确保完成古城遗址二次发掘。") if c.value is not None] == []
     assert _rows(_plan("年内开展消防演练3次。")) == [("消防演练", 3, "次")]
+
+
+def test_one_review_figure_counts_for_one_thing():
+    milk = _commitment("牛奶产量", 2e5, "吨", "20万吨", action="达到")
+    bare = _commitment("产量", 1e5, "吨", "10万吨", action="达到")
+    review = [_counted("全年牛奶产量达到18万吨", 1.8e5, "吨", "牛奶产量"),
+              _counted("全年蔬菜产量达到8万吨", 8e4, "吨", "蔬菜产量")]
+    milk_row, bare_row = link([milk, bare], review)
+    assert milk_row.link.achieved == "180000吨"  # the closer match keeps it
+    assert bare_row.link.achieved == "80000吨"  # the other takes its next match

@@ -47,10 +47,9 @@ MIN_SAME_UNIT_COVERAGE = 0.3
 SAME_UNIT_RANGE = (0.5, 1.5)  # achieved / target
 MIN_DISTINCTIVE_VALUE = 10
 MIN_HEAD = 3  # a review metric of two characters (项目, 企业) is in too many names to stand for one
-# m3e-small: pairs about the same matter score ≥0.84, unrelated ones ≤0.72 (tests/test_ledger.py).
-MIN_COSINE = 0.75
 
 _MATCHING = table(str(Path(__file__).with_name("matching.tsv")))
+MIN_COSINE = float(_MATCHING["min_cosine"][0])
 PARAPHRASE_COSINE = float(_MATCHING["paraphrase_cosine"][0])
 PARAPHRASE_SHARED_RUN = int(_MATCHING["paraphrase_shared_run"][0])
 

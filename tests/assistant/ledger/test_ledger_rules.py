@@ -521,3 +521,8 @@ def test_one_review_figure_counts_for_one_thing():
     milk_row, bare_row = link([milk, bare], review)
     assert milk_row.link.achieved == "180000吨"  # the closer match keeps it
     assert bare_row.link.achieved == "80000吨"  # the other takes its next match
+
+
+def test_basically_done_is_partly_done():
+    [row] = link([_goal("完成城东片区配套道路工程", "城东片区配套道路工程")], [_evidence("城东片区配套道路工程基本完成")])
+    assert row.link.status == PARTLY

@@ -526,3 +526,8 @@ def test_one_review_figure_counts_for_one_thing():
 def test_basically_done_is_partly_done():
     [row] = link([_goal("完成城东片区配套道路工程", "城东片区配套道路工程")], [_evidence("城东片区配套道路工程基本完成")])
     assert row.link.status == PARTLY
+
+
+def test_a_phase_before_a_figure_says_which_the_item_follows():
+    [row] = _plan("完成三期12万平方米棚户区改造任务。")
+    assert (normalize(row.item), normalize(row.place), row.value) == ("棚户区改造", "三期", 120000)

@@ -162,19 +162,29 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     for e in evidence:
         by_year.setdefault(e.year, []).append(e)
         by_year_issuer.setdefault((e.year, issuers.get(e.source.doc_id, "")), []).append(e)
-    candidates = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer)) for c in commitments]
-    cosines = _cosines(commitments, candidates, embedder)
-    ranked: list[list[_Match]] = []
-    for i, (c, found) in enumerate(zip(commitments, candidates)):
-        matches = [_Match(k, cosines.get((i, j), 0.0), _comparable(c, k.evidence)) for j, k in enumerate(found)]
-        ranked.append(sorted((m for m in matches if _close(m, embedder is not None, min_cosine)), key=lambda m: m.rank))
-    best = _one_figure_each(commitments, ranked)
+    found = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer)) for c in commitments]
+    ranked = _ranked(commitments, [[k for k in f if not k.paraphrase] for f in found], embedder, min_cosine)
+    # Paraphrases rank after word matches: only a commitment left without one is worth embedding them for.
+    again = _ranked(commitments, [[k for k in f if k.paraphrase] if not r else [] for f, r in zip(found, ranked)],
+                    embedder, min_cosine)
+    best = _one_figure_each(commitments, [r or a for r, a in zip(ranked, again)])
     targets = _group_targets(commitments, best)
     linked = []
     for i, c in enumerate(commitments):
         reviewed = any(e.year == c.year and e.source.doc_id != c.source.doc_id for e in evidence)
         linked.append(replace(c, link=_judge(c, best[i], targets[i], reviewed)))
     return linked
+
+
+def _ranked(commitments: Sequence[Commitment], candidates: Sequence[list[_Candidate]], embedder: Embedder | None,
+            min_cosine: float) -> list[list[_Match]]:
+    """Per commitment, the candidates close enough in meaning, best first."""
+    cosines = _cosines(commitments, candidates, embedder)
+    ranked = []
+    for i, (c, found) in enumerate(zip(commitments, candidates)):
+        matches = [_Match(k, cosines.get((i, j), 0.0), _comparable(c, k.evidence)) for j, k in enumerate(found)]
+        ranked.append(sorted((m for m in matches if _close(m, embedder is not None, min_cosine)), key=lambda m: m.rank))
+    return ranked
 
 
 def _one_figure_each(commitments: Sequence[Commitment], ranked: Sequence[list[_Match]]) -> list[_Match | None]:

@@ -15,6 +15,7 @@ from assistant.answer.question import resolve_time_words
 from assistant.ledger.clauses import (
     Clause,
     Segment,
+    clause_of,
     clauses,
     segments,
     split_span,
@@ -94,6 +95,7 @@ _NAMES_WHERE = re.compile(rf"(?:等|{_alternation(_GOALS['place_suffix'])})$")
 # After a figure's item: its predicate (stage words, 按期…), a generic kind after examples (三山绿化等工程) and the
 # 和 before the next figure (60个小区补绿和5000亩…).
 _PREDICATE_TAIL = re.compile(rf"(?:{_alternation([*_GOALS['object_tail'], *_STAGE_WORDS])}|等(?:工程|项目|任务)?|[和及])$")
+_ENTRY_END = "、和及"  # right before a figure: the words before are an entry of their own
 MIN_OBJECT = 2  # characters
 # A planned investment (投资1.3亿元实施…): its project is what it commits to (goals.tsv generic_item).
 _INVESTMENT = re.compile(rf"(?:{_alternation(_GOALS['generic_item'])})$")
@@ -275,6 +277,7 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
         found = _counted(clause)
         if found:
             following = parts[i + 1] if i + 1 < len(parts) else None
+            rows.extend(_goal_before(source, year, clause, found[0]))
             new = [row for segment in found
                    for row in _quantitative(source, year, clause, segment, context, following)]
             rows.extend(_expand_each(clause, _share_items(new), context.items))
@@ -285,6 +288,14 @@ def _commitments(source: Source, part_year: int, this_year: int, default: str = 
         else:
             rows.extend(_qualitative(source, year, parts, i))
     return rows
+
+
+def _goal_before(source: Source, year: int, clause: Clause, first: Segment) -> list[Commitment]:
+    """完成A、B主体建设和8万平方米广场: the goal before the 和 is one of its own (A, B); the figure counts 广场."""
+    q = first.quantity
+    if q.start < 1 or clause.match[q.start - 1] not in _ENTRY_END.replace("、", ""):
+        return []
+    return _qualitative(source, year, [clause_of(clause.display[: q.start - 1])], 0)
 
 
 def _share_items(rows: list[Commitment]) -> list[Commitment]:
@@ -389,7 +400,7 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
         context.action = shown[verb.start() : verb.end()]
         start = strip_lead(text, verb.end(), q.start, _VERB)  # 开工建设10万平方米住宅: 建设 is no item either
     end = trim_end(text, start, q.start, _TRAIL)
-    if text[q.start - 1 : q.start] == "、":  # 实施A、5000亩B、4万亩C: A is a list entry of its own, B is counted
+    if text[q.start - 1 : q.start] in _ENTRY_END:  # 实施A、5000亩B: A is a list entry of its own, B is counted
         end = start
     inherited = ""
     after = _after_figure(text, q.end, segment.end)

@@ -531,3 +531,8 @@ def test_basically_done_is_partly_done():
 def test_a_phase_before_a_figure_says_which_the_item_follows():
     [row] = _plan("完成三期12万平方米棚户区改造任务。")
     assert (normalize(row.item), normalize(row.place), row.value) == ("棚户区改造", "三期", 120000)
+
+
+def test_a_goal_before_and_a_figure_is_a_row_of_its_own():
+    rows = _plan("完成市民中心、档案馆主体建设和3万平方米停车场等工程。")
+    assert [(normalize(c.item), c.value) for c in rows] == [("市民中心", None), ("档案馆", None), ("停车场", 30000)]

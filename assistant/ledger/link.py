@@ -145,8 +145,7 @@ class _Match:
     def rank(self) -> tuple:
         # A comparable figure first, then words + meaning; text order breaks ties deterministically.
         c, e = self.candidate, self.evidence
-        return (c.paraphrase, -self.same_unit, -(c.words + c.context + self.cosine), e.source.doc_id,
-                e.source.paragraph, e.text)
+        return (-self.same_unit, -(c.words + c.context + self.cosine), e.source.doc_id, e.source.paragraph, e.text)
 
 
 def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedder: Embedder | None = None,
@@ -193,8 +192,8 @@ def _one_figure_each(commitments: Sequence[Commitment], ranked: Sequence[list[_M
     match. Rows of one sentence counting the same thing share it (停车位50只 + 40只 against 共90只)."""
     owner: dict[Evidence, tuple] = {}
     best: list[_Match | None] = [None] * len(commitments)
-    # The closest pairs claim first: commitments in the order of their best match (paraphrase or not aside).
-    for i in sorted((i for i, r in enumerate(ranked) if r), key=lambda i: ranked[i][0].rank[1:]):
+    # The closest pairs claim first: commitments in the order of their best match.
+    for i in sorted((i for i, r in enumerate(ranked) if r), key=lambda i: ranked[i][0].rank):
         c = commitments[i]
         thing = (c.source, normalize(c.item), c.unit)
         best[i] = next((m for m in ranked[i] if not m.same_unit or owner.setdefault(m.evidence, thing) == thing), None)

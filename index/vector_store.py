@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -59,6 +60,9 @@ class VectorStore:
         self.path, self.host, self.port, self.collection_name = path, host, port, collection
         self._collection = None
         self._reports = None
+        # The first question and the start-up warming may open the store at once: two embedded clients
+        # opening one path together fail ('RustBindingsAPI' object has no attribute 'bindings').
+        self._connecting = threading.Lock()
 
     @property
     def collection(self):
@@ -72,6 +76,10 @@ class VectorStore:
         return self._reports
 
     def _connect(self) -> None:
+        with self._connecting:
+            self._open()
+
+    def _open(self) -> None:
         if self._collection is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings

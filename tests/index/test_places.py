@@ -2,9 +2,6 @@
 
 import pytest
 
-import subprocess
-import sys
-
 from index.places import (
     LEVELS, NATIONAL, NATIONAL_GOVERNMENT, Gazetteer, Place, from_jionlp, gazetteer, level_of, read_table, write_table,
 )
@@ -32,11 +29,6 @@ def test_the_table_is_what_jionlp_gives(tmp_path):
     write_table(places[:3], tmp_path / "places.tsv")
     assert (tmp_path / "places.tsv").read_text(encoding="utf-8").splitlines()[-3:] == [
         "\t".join((p.name, p.level, " ".join(p.parents), " ".join(p.aliases))) for p in places[:3]]
-
-
-def test_loading_the_gazetteer_does_not_import_jionlp():
-    code = "import sys; from index.places import gazetteer; gazetteer(); print('jionlp' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
 # --- lookup ----------------------------------------------------------------------------------------

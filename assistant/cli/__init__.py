@@ -121,14 +121,16 @@ def delete(doc_id: str) -> None:
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     """启动聊天界面（首次运行时自动导入自带的示例报告）。"""
-    from ui.server import serve as serve_app
-
     assistant = _assistant()
     try:
         for result in assistant.ensure_index(background=True):
             typer.echo(f"已导入示例报告：{result.title}")
     except GovQAError as exc:
         _fail(exc)
+    # Imported after the index has started loading in the background: Gradio's import (~4 s) and the
+    # loading overlap where either waits on the disk or runs outside the GIL.
+    from ui.server import serve as serve_app
+
     serve_app(assistant, host=host, port=port)
 
 

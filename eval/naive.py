@@ -18,13 +18,26 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from index.records import Chunk, Hit, Report
 from assistant.service import Assistant
 from assistant.settings import Settings
-from index.embedding import Embedder, LangChainEmbeddings
+from index.embedding import Embedder
 from index.textnorm import normalize
 
 COLLECTION = "naive_baseline"
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50
 ADD_BATCH = 5000  # Chroma refuses larger writes (max 5,461): 1,000 reports are 24,000 splits
+
+
+class LangChainEmbeddings(Embeddings):
+    """The same embedder as a LangChain `Embeddings`, for LangChain components (vector stores, the baseline)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed([text])[0]
 
 
 class NaiveRetriever:

@@ -201,6 +201,9 @@ class Catalog:
         rows = self._connect().execute(query + " ORDER BY doc_id, paragraph, chunk_id", args).fetchall()
         return [Chunk(cid, d, p, tuple(json.loads(s)), t, st, y) for cid, d, p, s, t, st, y in rows]
 
+    def chunk_ids(self) -> set[str]:
+        return {row[0] for row in self._connect().execute("SELECT chunk_id FROM chunks")}
+
     def chunk_tokens(self) -> dict[str, list[str]]:
         rows = self._connect().execute("SELECT chunk_id, tokens FROM chunk_tokens")
         return {chunk_id: tokens.split(TOKEN_SEP) if tokens else [] for chunk_id, tokens in rows}

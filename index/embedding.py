@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from index.errors import ModelUnavailable
 
@@ -197,19 +196,6 @@ class CachedQueryEmbedder:
         if len(texts) == 1:
             return [list(self._one(texts[0]))]
         return self.inner.embed(texts)
-
-
-class LangChainEmbeddings(Embeddings):
-    """The same embedder as a LangChain `Embeddings`, for LangChain components (vector stores, the baseline)."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.embed(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed([text])[0]
 
 
 def _partial(target: Path) -> Path:

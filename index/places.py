@@ -3,6 +3,10 @@
 The gazetteer is jionlp's china_location dictionary (province → city → county → town, with official
 aliases such as 内蒙古, 海拉尔), loaded once on first use. It finds the issuing government in a report's
 title or header, and the places a question names.
+
+It is read from index/lexicon/places.tsv, the divisions taken from jionlp once (`python -m index.places`
+writes it): importing jionlp and reading its tree took ~2 s and 120 MB of every `govqa serve`, the table
+0.2 s and 10 MB. tests/index/test_places.py checks the table is still what jionlp gives.
 """
 
 from __future__ import annotations
@@ -10,9 +14,13 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+from index.lexicon import rows
 
 NATIONAL = "国家"
 LEVELS = (NATIONAL, "省", "市", "区县", "乡镇街道")  # 国务院 · 省/自治区/直辖市 · 市/州/盟 · 区/县/旗 · 乡/镇/街道
@@ -114,6 +122,39 @@ def _walk(tree: dict, parents: tuple[str, ...], depth: int) -> Iterator[Place]:
         yield from _walk(node, (*parents, name), depth + 1)
 
 
+TABLE = "places.tsv"  # in index/lexicon
+_HEADER = """\
+# The gazetteer of index/places.py: every Chinese administrative division a government of which gives reports.
+# Source: jionlp's china_location dictionary (jionlp.dictionary.dictionary_loader.china_location_loader, detail=True),
+# walked by index.places.from_jionlp; written by `python -m index.places`, not by hand.
+# name<TAB>level<TAB>enclosing divisions, widest first, space-separated<TAB>short forms, space-separated
+"""
+
+
+def from_jionlp() -> list[Place]:
+    """Every division in jionlp's tree (the source of the table)."""
+    # jionlp prints a banner on import; it must not end up in `govqa ask --json` output.
+    with contextlib.redirect_stdout(io.StringIO()):
+        from jionlp.dictionary.dictionary_loader import china_location_loader
+
+        tree = china_location_loader(detail=True)
+    return list(_walk(tree, (), 0))
+
+
+def write_table(places: Iterable[Place], path: Path) -> None:
+    lines = ("\t".join((p.name, p.level, " ".join(p.parents), " ".join(p.aliases))) for p in places)
+    path.write_text(_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_table(name: str = TABLE) -> list[Place]:
+    shared: dict[str, tuple[str, ...]] = {}  # the towns of one county share its parents (40,000 towns)
+    places = []
+    for place_name, level, parents, aliases in rows(name):
+        enclosing = shared.setdefault(parents, tuple(parents.split()))
+        places.append(Place(place_name, level, enclosing, tuple(aliases.split())))
+    return places
+
+
 _lock = threading.Lock()
 _gazetteer: Gazetteer | None = None
 
@@ -122,10 +163,9 @@ def gazetteer() -> Gazetteer:
     global _gazetteer
     with _lock:
         if _gazetteer is None:
-            # jionlp prints a banner on import; it must not end up in `govqa ask --json` output.
-            with contextlib.redirect_stdout(io.StringIO()):
-                from jionlp.dictionary.dictionary_loader import china_location_loader
-
-                tree = china_location_loader(detail=True)
-            _gazetteer = Gazetteer([NATIONAL_GOVERNMENT, *_walk(tree, (), 0)])
+            _gazetteer = Gazetteer([NATIONAL_GOVERNMENT, *read_table()])
         return _gazetteer
+
+
+if __name__ == "__main__":  # python -m index.places: write the table again from jionlp
+    write_table(from_jionlp(), Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "lexicon" / TABLE)

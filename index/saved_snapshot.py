@@ -11,10 +11,12 @@ Pickle, because the file is as trusted as the catalog beside it: both are this i
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ class SavedSnapshots:
         """The snapshot saved for this catalog version; None when there is none or it does not load."""
         path = self._path(version)
         try:
-            with path.open("rb") as file:
+            with path.open("rb") as file, _no_collection():
                 saved_format, saved_version, snapshot = pickle.load(file)
         except FileNotFoundError:
             return None
@@ -70,6 +72,19 @@ class SavedSnapshots:
             built_version, snapshot = build()
             self.save(built_version, snapshot)
         return snapshot
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: loading creates only live objects (58,000 chunks at 1,000
+    reports), and the collections their number triggers made the load 0.81 s instead of 0.49 s."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _alive(pid_suffix: str) -> bool:

@@ -307,8 +307,9 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
                 viewer_anchor = gr.State("")  # the link the viewer was opened at, for re-rendering it
             ledger_tab = None
             if (ledger := getattr(assistant, "ledger", None)) is not None:  # residents and staff alike
-                with gr.Tab("承诺台账", id="ledger"):
+                with gr.Tab("承诺台账", id="ledger") as ledger_tab_shown:
                     ledger_tab = build_ledger_tab(ledger, script)
+                ledger_tab.open_on(ledger_tab_shown.select)
             if gate.enabled:
                 with gr.Tab("工作人员", id="staff"):
                     for change in build_staff_tab(gate, assistant, feedback=feedback):
@@ -344,8 +345,6 @@ def build_app(assistant: AssistantLike, *, gate: StaffGate | None = None, feedba
                   chat.chatbot, chat.turns, linked], **PRIVATE).then(
             *_asking(assistant, feedback, limits, chat, script, linked), **PRIVATE).then(
             None, None, None, js=SCROLL_TO_OPEN_JS, **PRIVATE)
-        if ledger_tab is not None:
-            ledger_tab.reload_on(app.load)
         _api(assistant, gate, limits)
     return app
 

@@ -282,34 +282,34 @@ def _download(path: str | None) -> dict:
 
 # --- the tab ---------------------------------------------------------------------------------------
 class LedgerTab:
-    """Builds the tab's components inside the current gr.Tab; reload_on() wires refreshes.
+    """Builds the tab's components inside the current gr.Tab; open_on() and reload_on() wire the reads.
+
+    Nothing is read while the page is built or loaded: the ledger is read when the tab is first opened in a
+    page (at 1,000 reports, 31,000 commitments, reading and drawing them took 6–11 s of `govqa serve`'s start
+    and of every page load, for a tab most visitors never open).
 
     script: the page's 简/繁 control (values of ui.render.SCRIPT_CHOICES), or None for the reports' own script.
     """
 
     def __init__(self, ledger: LedgerSource, script: gr.components.Component | None = None) -> None:
         self.ledger = ledger
-        commitments, figures, areas = self._all()
         gr.Markdown("各年度工作报告中的承诺（目标任务），以及后续报告回顾中的落实情况。点击“第N段”查看原文。")
         with gr.Row(equal_height=True):
-            self.year = gr.Dropdown(year_choices(commitments, figures), value=ALL, label="年份", min_width=110)
-            self.area = gr.Dropdown(area_choices(areas), value=ALL, label="领域", min_width=160)
+            self.year = gr.Dropdown([(ALL, ALL)], value=ALL, label="年份", min_width=110)
+            self.area = gr.Dropdown([(ALL, ALL)], value=ALL, label="领域", min_width=160)
             self.status = gr.Dropdown(STATUS_CHOICES, value=ALL, label="状态", min_width=110)
             self.search = gr.Textbox(label="搜索", placeholder="如：停车位、智能排口（简繁均可）", min_width=160)
         self.filters = [self.year, self.area, self.status, self.search]
         self.inputs = [*self.filters, *([script] if script is not None else [])]
-        shown = self.show(ALL, ALL, ALL, "")
-        self.summary = gr.HTML(shown[4], css_template=html_report.CHART_CSS, elem_id="govqa-ledger-summary")
-        self.table = gr.HTML(shown[0], css_template=CSS, elem_id="govqa-ledger")
+        self.opened = gr.State(False)  # this page has shown the tab: its script switches redraw it
+        self.summary = gr.HTML("", css_template=html_report.CHART_CSS, elem_id="govqa-ledger-summary")
+        self.table = gr.HTML("", css_template=CSS, elem_id="govqa-ledger")
         with gr.Row():
-            self.download = gr.DownloadButton("下载承诺 CSV", value=shown[2]["value"], size="sm",
-                                              interactive=shown[2]["interactive"])
-            self.page_download = gr.DownloadButton("下载统计网页", value=shown[5]["value"], size="sm",
-                                                   interactive=shown[5]["interactive"])
+            self.download = gr.DownloadButton("下载承诺 CSV", size="sm", interactive=False)
+            self.page_download = gr.DownloadButton("下载统计网页", size="sm", interactive=False)
         with gr.Accordion("成果数据（各年回顾中报告的数字）", open=False):
-            self.figures = gr.HTML(shown[1], css_template=CSS, elem_id="govqa-ledger-figures")
-            self.figures_download = gr.DownloadButton("下载成果数据 CSV", value=shown[3]["value"], size="sm",
-                                                      interactive=shown[3]["interactive"])
+            self.figures = gr.HTML("", css_template=CSS, elem_id="govqa-ledger-figures")
+            self.figures_download = gr.DownloadButton("下载成果数据 CSV", size="sm", interactive=False)
         self.outputs = [self.table, self.figures, self.download, self.figures_download, self.summary,
                         self.page_download]
 
@@ -318,7 +318,7 @@ class LedgerTab:
         gr.on([self.year.input, self.area.input, self.status.input, self.search.change], self.show, self.inputs,
               self.outputs, trigger_mode="always_last", **PRIVATE)
         if script is not None:  # the area names are report text too: their choices are redrawn
-            script.change(self.reload, self.inputs, [self.year, self.area, *self.outputs], **PRIVATE)
+            self.reload_on(script.change)
 
     def _all(self) -> tuple[list[Commitment], list[Achievement], list[str]]:
         try:
@@ -358,9 +358,25 @@ class LedgerTab:
         return (gr.update(choices=years, value=year), gr.update(choices=area_options, value=area),
                 *self.show(year, area, status, text, script))
 
+    def open(self, opened: bool, *values: Any) -> tuple:
+        """The first opening of the tab in a page reads the ledger; later ones keep what it shows."""
+        return True, *(self._unchanged() if opened else self.reload(*values))
+
+    def redraw(self, opened: bool, *values: Any) -> tuple:
+        """A script switch or a staff change redraws the tab once it has been shown; before, it reads nothing."""
+        return self.reload(*values) if opened else self._unchanged()
+
+    def _unchanged(self) -> tuple:
+        return (gr.skip(),) * (2 + len(self.outputs))  # the year and area choices, and the outputs
+
+    def open_on(self, listener: Callable[..., Any]) -> None:
+        """listener: the tab's .select."""
+        listener(self.open, [self.opened, *self.inputs], [self.opened, self.year, self.area, *self.outputs],
+                 **PRIVATE)
+
     def reload_on(self, listener: Callable[..., Any]) -> None:
-        """listener: app.load, or an event's .then — e.g. after staff add or delete a report."""
-        listener(self.reload, self.inputs, [self.year, self.area, *self.outputs], **PRIVATE)
+        """listener: the script's .change, or an event's .then — e.g. after staff add or delete a report."""
+        listener(self.redraw, [self.opened, *self.inputs], [self.year, self.area, *self.outputs], **PRIVATE)
 
 
 def build_ledger_tab(ledger: LedgerSource, script: gr.components.Component | None = None) -> LedgerTab:

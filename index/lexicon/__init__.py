@@ -28,3 +28,8 @@ def table(name: str) -> dict[str, tuple[str, ...]]:
 def words(name: str) -> tuple[str, ...]:
     """Whitespace-separated words, any number a line, in file order (an alternation tries them so)."""
     return tuple(dict.fromkeys(word for line in _lines(name) for word in line.split()))
+
+
+def rows(name: str) -> list[list[str]]:
+    """Tab-separated fields, one entry a line (empty fields kept)."""
+    return [line.split("\t") for line in _lines(name)]

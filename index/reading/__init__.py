@@ -9,41 +9,48 @@ One module per format.
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from index.errors import EmptyReport, ReportError, ReportTooLarge, UnreadableReport, UnsupportedFormat
 from index.reading.decoding import EDGE_BLANKS
-from index.reading.pdf import read_pdf
-from index.reading.plain_text import read_text
 from index.reading.sizes import ReadLimits, human_size
-from index.reading.web_page import html_properties, read_html
-from index.reading.word_docx import docx_properties, read_docx
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 log = logging.getLogger(__name__)
-_READERS: dict[str, Callable[[Path, ReadLimits], Iterable[str]]] = {
-    ".txt": read_text,
-    ".md": read_text,
-    ".docx": read_docx,
-    ".pdf": read_pdf,
-    ".html": read_html,
-    ".htm": read_html,
+# "module:function" in index.reading, imported when a file of that format is read: pypdf, bs4 and
+# python-docx took 0.2 s of every `govqa serve` start, which reads no file.
+_READERS = {
+    ".txt": "plain_text:read_text",
+    ".md": "plain_text:read_text",
+    ".docx": "word_docx:read_docx",
+    ".pdf": "pdf:read_pdf",
+    ".html": "web_page:read_html",
+    ".htm": "web_page:read_html",
 }
+_PROPERTIES = {".docx": "word_docx:docx_properties", ".html": "web_page:html_properties",
+               ".htm": "web_page:html_properties"}
+
+
+def _function(name: str) -> Callable:
+    module, function = name.split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
 
 def read_report_lines(path: Path, limits: ReadLimits = ReadLimits()) -> list[str]:
     """The report's text as stripped, non-blank logical lines (one paragraph or heading each)."""
     path = Path(path)
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
+    reader_name = _READERS.get(path.suffix.lower())
+    if reader_name is None:
         raise UnsupportedFormat(f"不支持的文件格式：{path.name}（支持 {'、'.join(SUPPORTED_SUFFIXES)}）")
     if not path.is_file():
         raise ReportError(f"找不到报告文件：{path.name}")
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ReportTooLarge(f"文件过大：{path.name}（{human_size(size)}，上限 {human_size(limits.max_bytes)}）")
+    reader = _function(reader_name)
     try:
         lines = [line for raw in reader(path, limits) if (line := EDGE_BLANKS.sub("", raw))]
     except (ReportError, OSError):
@@ -60,16 +67,11 @@ def read_report_lines(path: Path, limits: ReadLimits = ReadLimits()) -> list[str
     return lines
 
 
-_PROPERTIES: dict[str, Callable[[Path], dict[str, str]]] = {
-    ".docx": docx_properties, ".html": html_properties, ".htm": html_properties,
-}
-
-
 def read_properties(path: Path) -> dict[str, str]:
     """What the file says of itself besides its text (DOCX core properties, an HTML page's <title>), for the
     report's identity; empty for formats without any, or when they cannot be read."""
     reader = _PROPERTIES.get(Path(path).suffix.lower())
     try:
-        return reader(Path(path)) if reader else {}
+        return _function(reader)(Path(path)) if reader else {}
     except (ReportError, OSError):
         return {}

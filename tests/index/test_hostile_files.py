@@ -98,12 +98,12 @@ def test_paragraph_and_character_caps(tmp_path: Path, limits: ReadLimits, messag
 
 
 def test_an_unforeseen_reader_failure_is_this_files_error(tmp_path: Path, monkeypatch) -> None:
-    import index.reading as reading
+    import index.reading.web_page as web_page
 
     def explode(path, limits):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setitem(reading._READERS, ".html", explode)
+    monkeypatch.setattr(web_page, "read_html", explode)
     path = tmp_path / "broken.html"
     path.write_text("<p>x</p>", "utf-8")
     with pytest.raises(UnreadableReport, match="broken.html"):

@@ -133,6 +133,15 @@ def test_another_embedding_backend_gets_its_own_vectors_on_start(tmp_path, sampl
     assert other.vectors.ids() == {c.chunk_id for c in other.catalog.chunks()}  # …but every chunk embedded
 
 
+def test_a_start_with_every_vector_stored_reads_no_chunk_text(fake_assistant, sample_report, monkeypatch):
+    from index.ingest import repair_vectors
+
+    fake_assistant.ingest([sample_report])
+    monkeypatch.setattr(fake_assistant.catalog, "chunks", lambda *a: pytest.fail("read every chunk's text"))
+    assert repair_vectors(fake_assistant.catalog, fake_assistant.vectors, fake_assistant.embedder) == 0
+    assert fake_assistant.catalog.chunk_ids() == fake_assistant.vectors.ids()
+
+
 def test_bm25_tokens_are_stored_at_ingest_and_an_index_without_them_still_searches(fake_assistant, sample_report):
     fake_assistant.ingest([sample_report])
     chunks = fake_assistant.catalog.chunks()

@@ -1,6 +1,9 @@
 import numpy as np
 import pytest
 
+import jieba
+import jieba.posseg as pseg
+
 from index.lexical import LexicalIndex, Tokenizer, extract_terms
 from index.textnorm import normalize
 
@@ -50,3 +53,18 @@ def test_knows_any_substring_of_the_corpus_and_nothing_else():
     assert not index.knows("停车位58亿")  # every pair occurs (位5, 58, 8亿), the word does not
     assert not index.knows("米新增")  # nor across two texts
     assert not LexicalIndex([], Tokenizer()).knows("坎墩")
+
+
+def test_the_names_go_into_a_copy_of_the_default_dictionary_not_into_it():
+    """The tokenizer starts from the dictionary part-of-speech tagging uses (jieba.dt), and cuts as a
+    tokenizer that loaded it on its own does; tagging never sees the reports' names."""
+    terms = ["清水灣社區", "永安路東延區塊"]
+    text = normalize("清水灣社區和永安路東延區塊的停車位建設，全街道實現地區生產總值58億元")
+    own = jieba.Tokenizer()
+    for term in terms:
+        own.add_word(normalize(term), freq=2000)
+    tagged = [(w.word, w.flag) for w in pseg.cut(text)]
+    ours = Tokenizer([normalize(t) for t in terms])
+    assert normalize("永安路東延區塊") in ours.tokens(text)
+    assert (ours._jieba.FREQ, ours._jieba.total) == (own.FREQ, own.total)  # the same cuts, whatever the text
+    assert normalize("永安路东延区块") not in jieba.dt.FREQ and [(w.word, w.flag) for w in pseg.cut(text)] == tagged

@@ -2,7 +2,9 @@
 
 import pytest
 
-from index.places import LEVELS, NATIONAL, NATIONAL_GOVERNMENT, Gazetteer, Place, gazetteer, level_of
+from index.places import (
+    LEVELS, NATIONAL, NATIONAL_GOVERNMENT, Gazetteer, Place, from_jionlp, gazetteer, level_of, read_table, write_table,
+)
 
 HAILAR = Place("海拉尔区", "区县", ("内蒙古自治区", "呼伦贝尔市"), ("海拉尔",))
 
@@ -18,6 +20,15 @@ def places_in(text: str, **kw) -> list[Place]:
 def test_the_gazetteer_is_loaded_once():
     assert gazetteer() is gazetteer()
     assert len(gazetteer().places) > 10_000  # every province, city, county and town
+
+
+def test_the_table_is_what_jionlp_gives(tmp_path):
+    """index/lexicon/places.tsv is written from jionlp (python -m index.places); a new jionlp shows here."""
+    places = from_jionlp()
+    assert read_table() == places
+    write_table(places[:3], tmp_path / "places.tsv")
+    assert (tmp_path / "places.tsv").read_text(encoding="utf-8").splitlines()[-3:] == [
+        "\t".join((p.name, p.level, " ".join(p.parents), " ".join(p.aliases))) for p in places[:3]]
 
 
 # --- lookup ----------------------------------------------------------------------------------------

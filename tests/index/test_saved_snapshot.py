@@ -106,3 +106,17 @@ def test_ingest_and_delete_save_the_snapshot_the_next_start_loads(tmp_path, monk
     assert restarted.ask("2022年坎墩街道地区生产总值是多少？").answered
     assistant.delete(assistant.reports()[0].doc_id)
     assert _files(tmp_path / "index") != [saved]
+
+
+@pytest.mark.parametrize("damage", [lambda data: data, lambda data: data[: len(data) // 2]], ids=["whole", "cut"])
+def test_the_garbage_collector_is_paused_while_loading_and_runs_again_after(folder, monkeypatch, damage):
+    import gc
+
+    _retriever(folder).snapshot()
+    [name] = _files(folder)
+    path = folder / "search" / name
+    path.write_bytes(damage(path.read_bytes()))
+    seen, load = [], pickle.load
+    monkeypatch.setattr(saved_snapshot.pickle, "load", lambda file: seen.append(gc.isenabled()) or load(file))
+    _retriever(folder).snapshot()
+    assert seen == [False] and gc.isenabled()

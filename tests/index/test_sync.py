@@ -62,3 +62,18 @@ def test_reports_chroma_never_stored_are_put_there_and_old_records_gain_their_ha
     assert sync_catalog(fake_assistant.catalog, fake_assistant.vectors) == 0
     assert fake_assistant.catalog.generation() == generation
     assert fake_assistant.vectors.stored_report_hashes() == {doc_id: report.content_hash}
+
+
+def test_stored_hashes_are_read_a_page_of_reports_at_a_time(fake_assistant, sample_report, tmp_path, monkeypatch):
+    """Chroma reads each report's whole document with its metadata: never all reports at once."""
+    import index.vector_store as vector_store
+    from assistant.settings import PROJECT_ROOT
+
+    fake_assistant.ingest([sample_report, PROJECT_ROOT / FIXTURE])
+    reports = fake_assistant.vectors.report_collection
+    pages, get = [], reports.get
+    monkeypatch.setattr(vector_store, "_REPORT_PAGE", 1)
+    monkeypatch.setattr(reports, "get", lambda ids=None, include=(), **kw: (
+        pages.append(len(ids)) if "metadatas" in include else None) or get(ids=ids, include=include, **kw))
+    assert fake_assistant.vectors.stored_report_hashes() == {r.doc_id: r.content_hash for r in fake_assistant.reports()}
+    assert pages == [1, 1]

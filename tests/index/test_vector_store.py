@@ -1,3 +1,6 @@
+import threading
+import time
+
 import numpy as np
 
 from index.records import Chunk
@@ -21,3 +24,25 @@ def test_exact_search_among_a_reports_chunks_equals_chromas_filtered_query(tmp_p
     # Ids Chroma does not hold (an interrupted ingest, a replica behind) are skipped, not an error.
     assert [cid for cid, _ in store.query_among(query, 10, ["not-indexed", in_b[0]])] == [in_b[0]]
     assert store.query_among(query, 10, []) == []
+
+
+def test_threads_opening_the_store_at_once_open_it_once(tmp_path, monkeypatch):
+    """The first question and the start-up warming both open the embedded store; two clients opening one
+    path together made the first answer BM25-only ('RustBindingsAPI' object has no attribute 'bindings')."""
+    import chromadb
+
+    opened, real = [], chromadb.PersistentClient
+
+    def slow_client(*args, **kwargs):
+        opened.append(threading.current_thread().name)
+        time.sleep(0.2)  # a real open takes ~1 s at 1,000 reports
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(chromadb, "PersistentClient", slow_client)
+    store = VectorStore(tmp_path / "chroma")
+    threads = [threading.Thread(target=lambda: store.collection.count()) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(opened) == 1 and store.collection.count() == 0

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from index.embedding import LangChainEmbeddings, OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
+from eval.naive import LangChainEmbeddings
+from index.embedding import OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
 from index.errors import GovQAError
 
 

@@ -247,8 +247,11 @@ def test_the_page_script_converts_every_report_text_and_the_csv(ledger: FakeLedg
         script = gr.Radio(["auto", "simplified", "traditional"], value="auto")
         tab = LedgerTab(ledger, script)
     wired = [f for f in page.fns.values() if (script._id, "change") in f.targets]
-    assert [f.fn for f in wired] == [tab.reload]  # choices and tables redrawn on a switch
+    assert [f.fn for f in wired] == [tab.redraw]  # choices and tables redrawn on a switch
     assert script in tab.inputs
+    assert all(isinstance(update, type(gr.skip())) for update in tab.redraw(False, ALL, ALL, ALL, "", "simplified"))
+    assert ledger.calls == []  # not shown yet: a switch reads nothing
+    assert "新建停车位50只" in tab.redraw(True, ALL, ALL, ALL, "", "simplified")[2]
     year, area, table, figures, download, figures_download, _, page = tab.reload(ALL, ALL, ALL, "", "simplified")
     assert "新建停车位50只" in table and "（二）产业发展" in table and "坎墩街道2023年目标任务" in table
     assert "停車" not in table and "地区生产总值" in figures and "58亿元" in figures
@@ -317,8 +320,24 @@ def test_app_has_the_ledger_tab_for_everyone_and_no_new_endpoint(ledger: FakeLed
     labels = {b.label for b in _blocks(app, gr.Dropdown)}
     assert {"年份", "领域", "状态"} <= labels
     assert {b.label for b in _blocks(app, gr.DownloadButton)} == {"下载承诺 CSV", "下载成果数据 CSV", "下载统计网页"}
-    assert "停車位50只" in next(b for b in _blocks(app, gr.HTML) if b.elem_id == "govqa-ledger").value
-    assert 'class="ledger-chart"' in next(b for b in _blocks(app, gr.HTML) if b.elem_id == "govqa-ledger-summary").value
+
+
+def test_the_ledger_is_read_when_its_tab_is_first_opened_not_when_the_page_is_built_or_loaded(
+        ledger: FakeLedger) -> None:
+    app = build_app(AssistantWithLedger(ledger), gate=StaffGate(None))
+    assert ledger.calls == []  # building (`govqa serve`'s start) read nothing
+    tab = next(t for t in _blocks(app, gr.Tab) if t.label == "承诺台账")
+    loads = [f.fn for f in app.fns.values() if any(target[1] == "load" for target in f.targets)]
+    assert not any(isinstance(getattr(fn, "__self__", None), LedgerTab) for fn in loads)  # nor does a page load
+    opening = next(f for f in app.fns.values() if (tab._id, "select") in f.targets)
+    shown = opening.fn(False, ALL, ALL, ALL, "", "auto")
+    assert shown[0] is True and ("2024年", "2024") in shown[1]["choices"]
+    assert "停車位50只" in shown[3] and 'class="ledger-chart"' in shown[7]  # the table and the chart
+    assert Path(shown[5]["value"]).name == "承诺台账.csv" and shown[5]["interactive"]
+    calls = len(ledger.calls)
+    again = opening.fn(True, ALL, ALL, ALL, "", "auto")  # opened again in the same page: kept as it is
+    assert again[0] is True and all(isinstance(update, type(gr.skip())) for update in again[1:])
+    assert len(ledger.calls) == calls
 
 
 def test_assistant_without_a_ledger_gets_no_ledger_tab() -> None:

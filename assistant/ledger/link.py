@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.ledger.extract import PENDING, Achievement, Commitment, Link, Note, Source
 from index.lexicon import table
-from index.textnorm import coverage, normalize
+from index.textnorm import bigrams, normalize, share
 
 if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangChain
     from index.embedding import Embedder
@@ -133,10 +133,15 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     issuers = issuers or {}
     by_year: dict[int, list[Evidence]] = {}
     by_year_issuer: dict[tuple[int, str], list[Evidence]] = {}
+    reviewers: dict[int, set[str]] = {}  # year → the reports that review it
     for e in evidence:
         by_year.setdefault(e.year, []).append(e)
         by_year_issuer.setdefault((e.year, issuers.get(e.source.doc_id, "")), []).append(e)
-    candidates = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer)) for c in commitments]
+        reviewers.setdefault(e.year, set()).add(e.source.doc_id)
+    # Each review text is normalised and cut into bigrams once, not once per commitment it is compared with:
+    # at 200 reports that was 1M normalisations, two thirds of linking.
+    texts = {e.text: _Text.of(normalize(e.text)) for e in evidence}
+    candidates = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer), texts) for c in commitments]
     cosines = _cosines(commitments, candidates, embedder)
     best: list[_Match | None] = []
     for i, (c, found) in enumerate(zip(commitments, candidates)):
@@ -146,7 +151,7 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     targets = _group_targets(commitments, best)
     linked = []
     for i, c in enumerate(commitments):
-        reviewed = any(e.year == c.year and e.source.doc_id != c.source.doc_id for e in evidence)
+        reviewed = any(doc_id != c.source.doc_id for doc_id in reviewers.get(c.year, ()))
         linked.append(replace(c, link=_judge(c, best[i], targets[i], reviewed)))
     return linked
 
@@ -160,7 +165,20 @@ def _reviews_for(c: Commitment, issuers: Mapping[str, str], by_year: Mapping[int
     return [*by_year_issuer.get((c.year, issuer), ()), *by_year_issuer.get((c.year, ""), ())]
 
 
-def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]:
+@dataclass(frozen=True)
+class _Text:
+    """A normalised text with what coverage compares: its bigrams and its characters."""
+
+    pairs: frozenset[str]
+    chars: frozenset[str]
+
+    @classmethod
+    def of(cls, normalized: str) -> _Text:
+        return cls(frozenset(bigrams(normalized)), frozenset(normalized))
+
+
+def _candidates(c: Commitment, evidence: Sequence[Evidence], texts: Mapping[str, _Text]) -> list[_Candidate]:
+    """texts: each evidence text's _Text."""
     if c.value is not None and _names_nothing(c):
         return []
     key = normalize(c.item or c.action)  # a goal without figures keeps its words in action
@@ -168,32 +186,33 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
         key = _CHANGE_WORD.sub("", key)
     if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
         key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
-    named = normalize(c.place + c.item) if c.place and c.item else ""
+    named = _Text.of(normalize(c.place + c.item)) if c.place and c.item else None
+    need, action, place = _Text.of(key), bigrams(normalize(c.action)), bigrams(normalize(c.place))
     floor = MIN_ITEM_COVERAGE if c.value is not None else MIN_GOAL_COVERAGE
     found = []
     for e in evidence:
         if e.year != c.year or e.source.doc_id == c.source.doc_id or (_measured(c) and not _comparable(c, e)):
             continue
-        text = normalize(e.text)
+        text = texts[e.text]
         # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
         if c.value is None:  # a goal's object is paraphrased more freely (东西外环道路 → 公路东、西外环)
-            words = max(_unordered(key, text), coverage(named, text)) if named else _unordered(key, text)
+            words = _unordered(need, text)
         else:
-            words = max(coverage(key, text), coverage(named, text)) if named else coverage(key, text)
+            words = share(need.pairs, text.pairs)
+        if named:
+            words = max(words, share(named.pairs, text.pairs))
         if words >= floor or _same_figure(c, e, words):
-            context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
+            context = 0.5 * share(action, text.pairs) + 0.5 * share(place, text.pairs)
             found.append(_Candidate(e, words, context))
     return found
 
 
-def _unordered(key: str, text: str) -> float:
+def _unordered(key: _Text, text: _Text) -> float:
     """Bigram coverage, or its mean with character coverage when that is higher: a reordered or shortened name
     (远程医疗服务系统 → 远程医疗项目, 区医院扩建工程 → 区医院120急救中心) keeps its characters, not its bigrams. The
     embedder's floor still has to pass."""
-    bigrams = coverage(key, text)
-    chars = set(key)
-    share = len(chars & set(text)) / len(chars) if chars else 0.0
-    return max(bigrams, (bigrams + share) / 2)
+    pairs = share(key.pairs, text.pairs)
+    return max(pairs, (pairs + share(key.chars, text.chars)) / 2)
 
 
 def _measured(c: Commitment) -> bool:

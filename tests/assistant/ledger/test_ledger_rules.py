@@ -329,3 +329,16 @@ def test_a_growth_target_is_linked_by_its_metric_not_by_the_change_word():
     [row] = link([_commitment("旅游收入增长", 20, "%", "20%")],
                  [_evidence("地方财政总收入增长18%", 18, "%"), _evidence("城镇居民人均收入增长26%", 26, "%")])
     assert row.link.status == "未提及"
+
+
+def test_linking_reads_each_review_text_once_not_once_per_commitment(monkeypatch):
+    # At 200 reports, normalising every review row again for every commitment was two thirds of an ingest's
+    # linking (1M calls); the work must grow with commitments plus evidence, not their product.
+    import assistant.ledger.link as linking
+
+    calls = []
+    monkeypatch.setattr(linking, "normalize", lambda text: calls.append(text) or normalize(text))
+    commitments = [_commitment(f"停车位{i}", 40, "只", "40只") for i in range(30)]
+    review = [_evidence(f"新建停车位{i}共{i}只", i, "只") for i in range(30)]
+    link(commitments, review)
+    assert len(calls) <= 10 * len(commitments) + len(review)

@@ -500,7 +500,7 @@ METHOD = """\
   questions with each report alone in an index of its own (ours and naive), the reference for Δ.
 """
 REUSED = """`--reuse-vectors`: each synthetic chunk gets the vector of the sample's chunk it was made from
-  (`eval/reuse.py`: texts keyed by their skeleton, digits and government names masked; names and figures
+  (`eval/reuse.py`: texts keyed by their skeleton, digits, government names and the places built on them (坎塘 → 民塘) masked; names and figures
   vary, meaning does not); questions are always encoded. Ingest figures are then not embedding
   throughput, and ingest ÷ floor means nothing. This run: {encoded:,} texts encoded, {reused:,} reused."""
 ENCODED = "every chunk encoded by the model."

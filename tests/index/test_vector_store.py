@@ -21,3 +21,10 @@ def test_exact_search_among_a_reports_chunks_equals_chromas_filtered_query(tmp_p
     # Ids Chroma does not hold (an interrupted ingest, a replica behind) are skipped, not an error.
     assert [cid for cid, _ in store.query_among(query, 10, ["not-indexed", in_b[0]])] == [in_b[0]]
     assert store.query_among(query, 10, []) == []
+
+
+def test_chunks_are_stored_as_vectors_and_metadata_without_their_text(tmp_path):
+    store = VectorStore(tmp_path / "chroma")
+    store.add([Chunk("a-0", "a", 0, (), "段落", "段落")], [[1.0, 0.0]])
+    got = store.collection.get(ids=["a-0"], include=["documents", "metadatas"])
+    assert got["documents"] == [None] and got["metadatas"][0]["doc_id"] == "a"

@@ -23,6 +23,7 @@ from index.identity import Identity
 from index.records import Chunk, Paragraph, Report
 
 _BATCH = 1000  # Chroma caps the size of one add/delete call
+_REPORT_CALL_BYTES = 8 * 1024 * 1024  # whole reports per call: well under a Chroma server's request limit
 _ATTEMPTS = 3
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -148,13 +149,23 @@ class VectorStore:
     # --- whole reports ------------------------------------------------------------------------
     @_retrying
     def put_reports(self, reports: Sequence[Report]) -> None:
-        if not reports:
-            return
-        records = [{**asdict(r), "paragraphs": [asdict(p) for p in r.paragraphs]} for r in reports]
-        self.report_collection.upsert(ids=[r.doc_id for r in reports], embeddings=[[0.0]] * len(reports),
-                                      documents=[json.dumps(record, ensure_ascii=False) for record in records],
-                                      metadatas=[{"content_hash": r.content_hash, "title": r.title, "place": r.identity.place,
-                                                  "year": r.identity.year or 0} for r in reports])
+        """Few calls (each costs ~0.1 s whatever its size), none over _REPORT_CALL_BYTES: a Chroma server
+        refuses a larger request (3,000 synthetic reports in one call, ~90 MB: "Payload too large")."""
+        records = [json.dumps({**asdict(r), "paragraphs": [asdict(p) for p in r.paragraphs]}, ensure_ascii=False)
+                   for r in reports]
+        start = 0
+        while start < len(reports):
+            end, size = start + 1, len(records[start].encode())
+            while end < len(reports) and size + len(records[end].encode()) <= _REPORT_CALL_BYTES:
+                size += len(records[end].encode())
+                end += 1
+            batch = reports[start:end]
+            self.report_collection.upsert(ids=[r.doc_id for r in batch], embeddings=[[0.0]] * len(batch),
+                                          documents=records[start:end],
+                                          metadatas=[{"content_hash": r.content_hash, "title": r.title,
+                                                      "place": r.identity.place, "year": r.identity.year or 0}
+                                                     for r in batch])
+            start = end
 
     @_retrying
     def stored_report_hashes(self) -> dict[str, str]:

@@ -100,6 +100,14 @@ class VectorStore:
         return set(self.collection.get(where=where, include=[])["ids"])
 
     @_retrying
+    def present(self, ids: Sequence[str]) -> set[str]:
+        """Which of these chunk ids have a vector, looked up by id."""
+        found: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            found.update(self.collection.get(ids=list(ids[start : start + _BATCH]), include=[])["ids"])
+        return found
+
+    @_retrying
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]

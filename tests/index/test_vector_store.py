@@ -51,3 +51,11 @@ def test_whole_reports_are_stored_in_calls_under_the_servers_request_limit(tmp_p
     store.put_reports(reports)
     assert sizes == [2, 2, 1]
     assert sorted(store.stored_report_hashes()) == [f"r{i}" for i in range(5)]
+
+
+def test_a_search_for_more_than_there_is_returns_what_there_is(tmp_path):
+    store = VectorStore(tmp_path / "chroma")
+    assert store.query([1.0, 0.0], 10) == []
+    store.add([Chunk(f"a-{i}", "a", i, (), "段落", "段落") for i in range(3)], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    assert [cid for cid, _ in store.query([1.0, 0.0], 10)] == ["a-0", "a-2", "a-1"]
+    assert [cid for cid, _ in store.query([1.0, 0.0], 10, ["b"])] == []

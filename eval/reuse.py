@@ -3,7 +3,7 @@
 A synthetic report differs from the sample only in names, years and figures (eval/synthetic.py), so its
 chunk means what the sample's chunk means; embedding 1,000 of them would take ~40 minutes on 2 cores
 and 10,000 many hours, for vectors that differ only in those details. This embedder keys each text by
-its skeleton — digits masked, the corpus's government names and level words masked — and encodes
+its skeleton — digits masked, the corpus's government names, the places built on them (坎塘 → 民塘) and level words masked — and encodes
 one text per skeleton, the first it is given (the sample's: report 0 is ingested first); the others
 reuse that vector. A text whose skeleton is new (a split that falls elsewhere because a name is
 longer) is simply encoded. A call with one text is a question and always pays its own encoding.

@@ -28,8 +28,8 @@ def variant_of(seed: int, i: int) -> Variant:
 
 
 def government_names(n: int, seed: int) -> set[str]:
-    """Every name and short name of the first n reports' governments (what eval/reuse.py masks)."""
-    return {name for i in range(n) for name in (variant_of(seed, i).name, variant_of(seed, i).short)}
+    """Every name of the first n reports' governments, and of the places built on them (what eval/reuse.py masks)."""
+    return {name for i in range(n) for name in variant_of(seed, i).names}
 
 
 def routing_questions(paths: Sequence[Path], dev_path: Path, seed: int) -> list[dict]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from index.places import Place, gazetteer
+from index.textnorm import to_simplified
 
 SAMPLE = Settings.model_fields["sample_report"].default
 SAMPLE_PLACE = Place("坎墩街道", "乡镇街道", ("浙江省", "宁波市", "慈溪市"))
@@ -41,6 +42,7 @@ _UNITS = "億元|萬元|萬平方米|亿元|万元|万平方米|平方米|家|�
 _FIGURE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(\s?余?)({_UNITS})")
 # The sample's own names, longest first: its 街道, its short name, its level, the names built on 坎.
 _OWN_NAMES = re.compile("坎墩街道|坎墩|街道|坎")
+_BUILT_ON_SHORT = re.compile("坎(?!墩)(.)")  # the sample's places named after it: 坎塘, 坎東, 坎中, 坎勝
 # How a government's name ends, which replaces the sample's 街道 (街道党工委 → 县党工委).
 LEVEL_WORDS = ("街道", "镇", "乡", "区", "县", "旗", "市", "州", "盟")
 _LEVEL_WORD = re.compile(f"({'|'.join(LEVEL_WORDS)})$")
@@ -75,6 +77,12 @@ class Variant:
     def file_name(self) -> str:
         return f"{self.name}-{self.review_year}-review-{self.review_year + 1}-plan.txt"
 
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name this report puts where the sample has one of its own: its name, its short name and
+        the places built on its first character (坎塘 → 民塘)."""
+        return frozenset({self.name, self.short, *(self.short[0] + rest for rest in _built_suffixes())})
+
     def replacement(self, own: str) -> str:
         """What one of the sample's own names (_OWN_NAMES) becomes in this report."""
         level = m.group(1) if (m := _LEVEL_WORD.search(self.name)) else "街道"
@@ -82,6 +90,13 @@ class Variant:
 
 
 SAMPLE_VARIANT = Variant(SAMPLE_PLACE, SAMPLE_YEAR, 1.0, serial=268)  # the sample as a variant of itself
+
+
+@lru_cache(maxsize=1)
+def _built_suffixes() -> frozenset[str]:
+    """In both scripts: chunks are searched (and embedded) in Simplified, 坎東 as 坎东."""
+    found = _BUILT_ON_SHORT.findall(SAMPLE.read_text(encoding="utf-8"))
+    return frozenset({*found, *map(to_simplified, found)})
 
 
 def _own_name(place: Place) -> bool:

@@ -116,18 +116,20 @@ class _Plan:
     replaces: bool
 
 
-def _plan(path: Path, key: str, doc_id: str, catalog: Catalog, vectors: VectorStore, limits: ReadLimits,
-          correction: Correction | None) -> _Plan | IngestResult:
-    """Read and chunk one file; an IngestResult when it is unchanged and nothing is to be done."""
+def _plan(path: Path, key: str, doc_id: str, stored: Report | None, catalog: Catalog, vectors: VectorStore,
+          limits: ReadLimits, correction: Correction | None) -> _Plan | IngestResult:
+    """Read and chunk one file; an IngestResult when it is unchanged and nothing is to be done.
+    stored: the catalog's report of this id (without paragraphs), if any."""
     report = read_report(path, limits, correction, doc_id)
     chunks = chunk_report(report)
     previous_hash = catalog.content_hash(doc_id)
-    old_ids = vectors.ids(doc_id)
-    stored = next((r for r in catalog.reports() if r.doc_id == doc_id), None)
     same_identity = stored is not None and stored.identity == report.identity and stored.title == report.title
-    if previous_hash == report.content_hash and same_identity and {c.chunk_id for c in chunks} <= old_ids:
+    ids = {c.chunk_id for c in chunks}
+    # Looked up by id (chunk ids include the report's): a doc_id filter scans every chunk's metadata,
+    # 60 ms per report at 57,000 chunks, most of re-ingesting 1,000 unchanged reports.
+    if previous_hash == report.content_hash and same_identity and vectors.present(sorted(ids)) == ids:
         return IngestResult(doc_id, report.title, "unchanged", len(report.paragraphs), len(chunks), 0)
-    return _Plan(report, key, chunks, old_ids, previous_hash is not None)
+    return _Plan(report, key, chunks, vectors.ids(doc_id), previous_hash is not None)
 
 
 def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, embedder: Embedder, *,
@@ -146,6 +148,7 @@ def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, 
     """
     plans: list[_Plan] = []
     results: dict[str, IngestResult] = {}
+    stored = {r.doc_id: r for r in catalog.reports()}  # once: a list of 10,000 reports searched per file was quadratic
     for path in map(Path, paths):
         key = upload_key(path.name) if uploaded else source_key(path)
         if key in results:  # the same file twice is one report
@@ -153,7 +156,7 @@ def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, 
         try:
             doc_id = assign_doc_id(path, key, catalog, replace_id=replace_ids,
                                    taken=frozenset(r.doc_id for r in results.values()))
-            planned = _plan(path, key, doc_id, catalog, vectors, limits, correction)
+            planned = _plan(path, key, doc_id, stored.get(doc_id), catalog, vectors, limits, correction)
         except (ReportError, OSError) as exc:
             if errors is None:
                 raise

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -74,5 +75,9 @@ def bigrams(text: str) -> set[str]:
 
 def coverage(needle: str, haystack: str) -> float:
     """Share of the needle's character bigrams found in the haystack (both normalize()d)."""
-    wanted = bigrams(needle)
-    return len(wanted & bigrams(haystack)) / len(wanted) if wanted else 0.0
+    return share(bigrams(needle), bigrams(haystack))
+
+
+def share(wanted: Set[str], found: Set[str]) -> float:
+    """Share of `wanted` in `found`: coverage() on bigram sets made once, when one text meets many."""
+    return len(wanted & found) / len(wanted) if wanted else 0.0

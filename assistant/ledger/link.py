@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import cached_property
 from os.path import commonprefix
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ import numpy as np
 from assistant.ledger.clauses import clauses
 from assistant.ledger.extract import PENDING, Achievement, Commitment, Link, Note, Source
 from index.lexicon import table
-from index.textnorm import coverage, normalize
+from index.textnorm import bigrams, coverage, normalize, share
 
 if TYPE_CHECKING:  # the protocol only: importing index.embedding pulls in LangChain
     from index.embedding import Embedder
@@ -94,7 +95,28 @@ class Evidence:
     figure: str = ""
     metric: str = ""  # what a figure counts, in the review's words (实现再就业2529人 → 再就业)
 
-    @property
+    # Normalised once, not once per commitment compared with (at 200 reports that was 1M normalisations,
+    # two thirds of linking). cached_property writes the instance's __dict__, which a frozen dataclass allows;
+    # equality and hashing still use the fields only.
+    @cached_property
+    def normalized(self) -> str:
+        return normalize(self.text)
+
+    @cached_property
+    def pairs(self) -> set[str]:
+        return bigrams(self.normalized)
+
+    @cached_property
+    def normalized_metric(self) -> str:
+        return normalize(self.metric)
+
+    @cached_property
+    def several_years(self) -> bool:
+        """五年共投资6.2亿元…: a sentence about a five-year period says nothing of one year, unless it names that year."""
+        sentence = _QUOTES.sub("", normalize(self.source.sentence))
+        return bool(_SEVERAL_YEARS.search(sentence)) and f"{self.year}年" not in sentence
+
+    @cached_property
     def describes(self) -> bool:
         """投资5642万元的污泥焚烧厂: the figure says which project, it is no amount done (README: review_value null)."""
         text, figure, sentence = normalize(self.text), normalize(self.figure), normalize(self.source.sentence)
@@ -158,9 +180,11 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     issuers = issuers or {}
     by_year: dict[int, list[Evidence]] = {}
     by_year_issuer: dict[tuple[int, str], list[Evidence]] = {}
+    reviewers: dict[int, set[str]] = {}  # year → the reports that review it
     for e in evidence:
         by_year.setdefault(e.year, []).append(e)
         by_year_issuer.setdefault((e.year, issuers.get(e.source.doc_id, "")), []).append(e)
+        reviewers.setdefault(e.year, set()).add(e.source.doc_id)
     found = [_candidates(c, _reviews_for(c, issuers, by_year, by_year_issuer)) for c in commitments]
     ranked = _ranked(commitments, [[k for k in f if not k.paraphrase] for f in found], embedder, min_cosine)
     # Paraphrases rank after word matches: only a commitment left without one is worth embedding them for.
@@ -170,7 +194,7 @@ def link(commitments: Sequence[Commitment], evidence: Sequence[Evidence], embedd
     targets = _group_targets(commitments, best)
     linked = []
     for i, c in enumerate(commitments):
-        reviewed = any(e.year == c.year and e.source.doc_id != c.source.doc_id for e in evidence)
+        reviewed = any(doc_id != c.source.doc_id for doc_id in reviewers.get(c.year, ()))
         linked.append(replace(c, link=_judge(c, best[i], targets[i], reviewed)))
     return linked
 
@@ -223,25 +247,25 @@ def _candidates(c: Commitment, evidence: Sequence[Evidence]) -> list[_Candidate]
         key = _CHANGE_WORD.sub("", key)
     if (examples := _EXAMPLES.match(key)) and len(key) - examples.end() >= 2:
         key = key[examples.end():]  # 建华路、根河路等背街巷道: the review counts 背街巷道
-    named = normalize(c.place + c.item) if c.place and c.item else ""
+    named = bigrams(normalize(c.place + c.item)) if c.place and c.item else set()
+    need, action, place = bigrams(key), bigrams(normalize(c.action)), bigrams(normalize(c.place))
     goal = c.value is None or _invests(c)
     floor = MIN_GOAL_COVERAGE if goal else MIN_ITEM_COVERAGE
     found = []
     for e in evidence:
         if (e.year != c.year or e.source.doc_id == c.source.doc_id or (_measured(c) and not _comparable(c, e))
-                or _several_years(e)):
+                or e.several_years):
             continue
-        text = normalize(e.text)
         # The place may be part of the thing's name (农村|公路: 农村道路 in the review).
         if goal:  # a goal's object is paraphrased more freely (东西外环道路 → 公路东、西外环)
-            words = max(_unordered(key, text), coverage(named, text)) if named else _unordered(key, text)
+            words = max(_unordered(key, need, e), share(named, e.pairs))
         else:
-            words = max(coverage(key, text), coverage(named, text) if named else 0.0, _head(key, e))
-            if _other_kind(key, normalize(e.metric)):
+            words = max(share(need, e.pairs), share(named, e.pairs), _head(key, e))
+            if _other_kind(key, e.normalized_metric):
                 continue
         paraphrase = not (words >= floor or _same_figure(c, e, words))
-        if not paraphrase or _shared_run(key, text) >= PARAPHRASE_SHARED_RUN:
-            context = 0.5 * coverage(normalize(c.action), text) + 0.5 * coverage(normalize(c.place), text)
+        if not paraphrase or _shared_run(key, e.normalized) >= PARAPHRASE_SHARED_RUN:
+            context = 0.5 * share(action, e.pairs) + 0.5 * share(place, e.pairs)
             found.append(_Candidate(e, words, context, paraphrase))
     return found
 
@@ -250,11 +274,11 @@ def _head(key: str, e: Evidence) -> float:
     """How much of the review's metric the commitment's item names: a review counts by the head of a long name
     (下岗失业人员和困难人员再就业 → 再就业). Only a metric of MIN_HEAD characters or more, that names a thing, and
     named (mostly) whole: part of a metric's words is no more evidence than part of the item's."""
-    metric = normalize(e.metric)
+    metric = e.normalized_metric
     if len(metric) < MIN_HEAD or metric in _GENERIC_ITEMS:
         return 0.0
-    share = coverage(metric, key)
-    return share if share >= MIN_ITEM_COVERAGE else 0.0
+    named = coverage(metric, key)
+    return named if named >= MIN_ITEM_COVERAGE else 0.0
 
 
 def _other_kind(key: str, metric: str) -> bool:
@@ -282,20 +306,14 @@ def _shared_run(key: str, text: str) -> int:
     return _longest_run(key, text).size
 
 
-def _several_years(e: Evidence) -> bool:
-    """五年共投资6.2亿元…: a sentence about a five-year period says nothing of one year, unless it names that year."""
-    sentence = _QUOTES.sub("", normalize(e.source.sentence))
-    return bool(_SEVERAL_YEARS.search(sentence)) and f"{e.year}年" not in sentence
-
-
-def _unordered(key: str, text: str) -> float:
+def _unordered(key: str, need: set[str], e: Evidence) -> float:
     """Bigram coverage, or its mean with character coverage when that is higher: a reordered or shortened name
     (远程医疗服务系统 → 远程医疗项目, 区医院扩建工程 → 区医院120急救中心) keeps its characters, not its bigrams. The
-    embedder's floor still has to pass."""
-    bigrams = coverage(key, text)
+    embedder's floor still has to pass. need: the key's bigrams."""
+    pairs = share(need, e.pairs)
     chars = set(key)
-    share = len(chars & set(text)) / len(chars) if chars else 0.0
-    return max(bigrams, (bigrams + share) / 2)
+    letters = len(chars & set(e.normalized)) / len(chars) if chars else 0.0
+    return max(pairs, (pairs + letters) / 2)
 
 
 def _measured(c: Commitment) -> bool:
@@ -327,12 +345,12 @@ def _cosines(commitments: Sequence[Commitment], candidates: Sequence[list[_Candi
     if embedder is None or not any(candidates):
         return {}  # no model call when nothing could match
     texts = sorted({meaning(c) for c, found in zip(commitments, candidates) if found}
-                   | {normalize(k.evidence.text) for found in candidates for k in found})
+                   | {k.evidence.normalized for found in candidates for k in found})
     # One text per call: the int8 model quantizes a batch as a whole, so a vector (and a status near the floor) would
     # depend on which other rows happen to share its batch.
     vectors = {t: np.asarray(embedder.embed([t])[0], dtype=float) for t in texts}
     return {
-        (i, j): float(vectors[meaning(c)] @ vectors[normalize(k.evidence.text)])
+        (i, j): float(vectors[meaning(c)] @ vectors[k.evidence.normalized])
         for i, (c, found) in enumerate(zip(commitments, candidates))
         for j, k in enumerate(found)
     }

@@ -1,6 +1,8 @@
 import hashlib
+import subprocess
+import sys
 
-from eval.bench import DEV_QUESTIONS, run_bench
+from eval.bench import DEV_QUESTIONS, _stop, run_bench
 from eval.synthetic import SAMPLE, generate, variant
 from index.reading import read_report_lines
 from index.structure import parse_report
@@ -79,3 +81,13 @@ def test_tiny_bench_writes_the_tables(tmp_path):
     assert "| 1 (each report alone) | 6 |" in text and "| 2 | 6 |" in text  # 3 questions about each of 2 reports
     assert all(f.routing["questions"] == 6 and f.naive_routing["questions"] == 6 for f in results)
     assert "texts reused" not in text and " reused." in text
+
+
+def test_a_servers_peak_rss_is_its_own_not_the_bench_process_it_was_forked_from():
+    ballast = bytearray(300_000_000)
+    ballast[::4096] = b"\x01" * len(ballast[::4096])  # resident, not just reserved
+    child = "import signal, sys, time; signal.signal(signal.SIGINT, lambda *_: sys.exit(0)); print('up', flush=True); time.sleep(30)"
+    proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "up"  # exec'd: its memory is its own from here
+    assert _stop(proc) < 100  # MB; Linux's rusage at exit carried the 300 MB of this process over the exec
+    assert proc.returncode == 0

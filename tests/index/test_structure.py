@@ -130,3 +130,10 @@ def test_the_salutation_closes_the_header_but_a_key_whose_value_follows_on_its_o
                           doc_id="d", source="d.txt")
     assert report.metadata["索引号"] == "11330282002970487/2024-00001"
     assert [p.text for p in report.paragraphs if p.kind != "metadata"][:2] == ["各位代表：", "现在，我代表区人民政府向大会报告工作。"]
+
+
+@pytest.mark.parametrize("publisher", ["临夏回族自治州", "阿鲁科尔沁旗", "锡林郭勒盟"])
+def test_a_prefecture_banner_or_league_on_the_header_is_the_publisher(sample_report, publisher):
+    # Without one, the ledger compares the report's promises with every government's reviews of that year.
+    lines = [publisher if line.strip() == "坎墩街道" else line for line in read_report_lines(sample_report)]
+    assert parse_report(lines, doc_id="x", source="x.txt").metadata["发布机构"] == publisher

@@ -46,3 +46,41 @@ def test_threads_opening_the_store_at_once_open_it_once(tmp_path, monkeypatch):
     for thread in threads:
         thread.join()
     assert len(opened) == 1 and store.collection.count() == 0
+
+
+def test_chunks_are_stored_as_vectors_and_metadata_without_their_text(tmp_path):
+    store = VectorStore(tmp_path / "chroma")
+    store.add([Chunk("a-0", "a", 0, (), "段落", "段落")], [[1.0, 0.0]])
+    got = store.collection.get(ids=["a-0"], include=["documents", "metadatas"])
+    assert got["documents"] == [None] and got["metadatas"][0]["doc_id"] == "a"
+
+
+def test_whole_reports_are_stored_in_calls_under_the_servers_request_limit(tmp_path, sample_report, monkeypatch):
+    import json
+    from dataclasses import asdict, replace
+
+    import index.vector_store as vector_store
+    from index.reading import read_report_lines
+    from index.structure import parse_report
+
+    report = parse_report(read_report_lines(sample_report), doc_id="r0", source=sample_report.name)
+    reports = [replace(report, doc_id=f"r{i}") for i in range(5)]
+    one = len(json.dumps({**asdict(report), "paragraphs": [asdict(p) for p in report.paragraphs]},
+                         ensure_ascii=False).encode())
+    monkeypatch.setattr(vector_store, "_REPORT_CALL_BYTES", 2 * one + 100)  # two reports per call
+    store = VectorStore(tmp_path / "chroma")
+    sizes = []
+    collection = store.report_collection
+    upsert = collection.upsert
+    monkeypatch.setattr(type(collection), "upsert", lambda self, **kw: sizes.append(len(kw["ids"])) or upsert(**kw))
+    store.put_reports(reports)
+    assert sizes == [2, 2, 1]
+    assert sorted(store.stored_report_hashes()) == [f"r{i}" for i in range(5)]
+
+
+def test_a_search_for_more_than_there_is_returns_what_there_is(tmp_path):
+    store = VectorStore(tmp_path / "chroma")
+    assert store.query([1.0, 0.0], 10) == []
+    store.add([Chunk(f"a-{i}", "a", i, (), "段落", "段落") for i in range(3)], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    assert [cid for cid, _ in store.query([1.0, 0.0], 10)] == ["a-0", "a-2", "a-1"]
+    assert [cid for cid, _ in store.query([1.0, 0.0], 10, ["b"])] == []

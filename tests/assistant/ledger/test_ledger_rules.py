@@ -64,6 +64,8 @@ def test_hedge_after_the_figure_is_kept_in_the_target():
     # A promise with its own object stays one clause.
     ("切实抓好公立医院改革，确保区医院晋升为二级甲等综合医院。", ["确保区医院晋升为二级甲等综合医院"]),
 ])
+
+
 def test_a_goal_is_listed_whole_or_not_at_all(sentence, listed):
     assert [c.summary for c in _plan(sentence)] == listed
 
@@ -91,6 +93,8 @@ def test_a_reported_change_is_evidence_for_a_growth_target():
 
 @pytest.mark.parametrize("target, rate, status", [("6%左右", 5.6, MET), ("6%左右", 5.4, MISSED), ("6%", 5.9, MISSED),
                                                   ("6%", 6.0, MET)])
+
+
 def test_growth_is_compared_with_its_hedge(target, rate, status):
     [row] = link([_commitment("地区生产总值增长", 6, "%", target)], _growth_review(rate))
     assert row.link.status == status
@@ -109,6 +113,8 @@ def test_a_level_below_target_is_missed_not_partial():
     ("呼伦社区文体馆主体完工", PARTLY),  # an earlier stage than 投入使用
     ("呼伦社区文体馆投入使用", MET),
 ])
+
+
 def test_words_and_stages(review, status):
     goal = _commitment("", None, "", "", action="呼伦社区文体馆按时投入使用", text="确保呼伦社区文体馆按时投入使用")
     assert link([goal], [_evidence(review)])[0].link.status == status
@@ -155,6 +161,8 @@ def _items(*lines: str) -> list[tuple[str, float | None]]:
     ("新城大道北延段竣工通车后，交通更加便捷。", []),
     ("加快推动工贸企业产业升级。", []),
 ])
+
+
 def test_each_object_of_a_goal_is_a_row(sentence, items):
     assert _items(sentence) == [(item, None) for item in items]
 
@@ -191,6 +199,8 @@ def _goal(text: str, item: str) -> Commitment:
     ("完成东海写字楼主体建设", "东海写字楼", "东海写字楼主体封顶", MET),
     ("亘富200万吨褐煤提质项目年内投产", "亘富200万吨褐煤提质项目", "亘富200万吨褐煤提质项目主体完工", PARTLY),
 ])
+
+
 def test_stages_promised_and_reached(promise, item, review, status):
     [row] = link([_goal(promise, item)], [_evidence(review)])
     assert row.link.status == status and row.link.reason
@@ -209,6 +219,8 @@ def test_the_place_may_be_part_of_the_name():
 
 
 # --- issue 17, linking round 2 (invented sentences) -----------------------------------------------------------
+
+
 def test_the_meaning_compared_names_the_inherited_metric():
     # 港口吞吐量增长5%，达到500万吨: the level row's own words do not name what reaches 500万吨.
     level = _commitment("港口吞吐量", 5e6, "吨", "500万吨", text="达到500万吨")
@@ -224,6 +236,8 @@ def test_the_subject_before_the_verb_is_the_metric_when_nothing_else_names_it():
 
 
 @pytest.mark.parametrize("item, text", [("投资", "全年计划投资5亿元"), ("", "年内完成600户"), ("同比增长", "同比增长12%")])
+
+
 def test_a_row_that_names_no_thing_is_not_linked_by_its_verb(item, text):
     row = _commitment(item, 12 if "%" in text else 5e8, "%" if "%" in text else "元", text, action="完成", text=text)
     review = [_evidence("全年完成投资4.8亿元，同比增长9%", 4.8e8, "元"), _evidence("城区居民收入同比增长9%", 9, "%"),
@@ -245,6 +259,8 @@ def test_a_figure_task_opening_with_zuohao_is_a_commitment():
 
 @pytest.mark.parametrize("item, target, rate, status", [("城镇登记失业率", "4%以内", 3.6, MET), ("城镇登记失业率", "4%以内", 4.2, MISSED),
                                                      ("人口自然增长率控制在", "8%", 7.5, MET)])
+
+
 def test_a_ceiling_is_met_from_below(item, target, rate, status):
     [row] = link([_commitment(item, 4 if "4" in target else 8, "%", target)],
                  [_evidence(f"城镇登记失业率人口自然增长率控制在{rate}%", rate, "%")])
@@ -278,6 +294,8 @@ def test_a_vector_does_not_depend_on_its_batch_mates():
     ("确保6万平方米的物流仓库投入使用。", ("物流仓库", 6e4, "平方米")),
     ("确保4000亩湿地保护等工程按时完工。", ("湿地保护", 4000, "亩")),
 ])
+
+
 def test_a_figure_first_item_loses_its_predicate(sentence, row):
     assert _rows(_plan(sentence)) == [row]
 
@@ -289,6 +307,8 @@ def test_a_list_entry_before_a_figure_is_not_its_item():
 
 @pytest.mark.parametrize("promise, status", [("启动实施滨江公园、北湖湿地等项目", MET), ("年内启动滨江公园建设", MET),
                                              ("确保滨江公园按期开工", PARTLY), ("完成滨江公园建设", PARTLY)])
+
+
 def test_a_start_promised_is_met_by_work_under_way(promise, status):
     [row] = link([_goal(promise, "滨江公园")], [_evidence("滨江公园一期建设顺利推进")])
     assert row.link.status == status
@@ -298,6 +318,8 @@ def test_a_start_promised_is_met_by_work_under_way(promise, status):
     ("南北环路", "城区北、南环路开工建设", MET),  # word order
     ("南北环路", "城区污水处理厂开工建设", "未提及"),
 ])
+
+
 def test_a_goal_object_may_be_reordered(item, review, status):
     [row] = link([_goal(f"{item}开工建设", item)], [_evidence(review)])
     assert row.link.status == status
@@ -316,6 +338,8 @@ def test_a_figure_to_reach_is_a_level_whatever_verb_came_before():
     ("实施城关镇3000亩高标准农田。", ("高标准农田", 3000, "亩")),  # a place before, the thing after
     ("新建停车位40只。", ("停车位", 40, "只")),  # the item before the figure stays
 ])
+
+
 def test_words_that_say_where_or_which_leave_the_item_after_the_figure(sentence, row):
     assert _rows(_plan(sentence)) == [row]
 
@@ -337,6 +361,8 @@ def test_a_growth_target_is_linked_by_its_metric_not_by_the_change_word():
     ("投资5000万元，启动实施北湖公园扩建工程。", "北湖公园扩建工程", "投资5000万元，启动实施北湖公园扩建工程"),
     ("启动投资3亿元的南山隧道工程。", "南山隧道工程", "启动投资3亿元的南山隧道工程"),
 ])
+
+
 def test_a_planned_investment_is_a_row_for_its_project(sentence, item, text):
     [row] = [c for c in _plan(sentence) if c.unit == "元"]
     assert (row.item, row.action, row.text) == (item, "投资", text)
@@ -357,6 +383,8 @@ def _investment(text: str, value: float, item: str) -> Commitment:
     # An amount done is compared.
     ("城东污水管网改造工程完成投资1亿元", "1亿元", MISSED),
 ])
+
+
 def test_a_planned_investment_is_judged_by_the_amount_done_or_else_by_its_stage(review, figure, status):
     row = _investment("投资2.4亿元实施城东污水管网改造工程", 2.4e8, "城东污水管网改造工程")
     value = base_unit(float(figure[:-2]), figure[-2:])[0]
@@ -385,6 +413,8 @@ def test_the_review_may_count_by_the_head_of_a_long_name():
     ("重点农业项目", "实施重点工业项目9个", "重点工业项目", "未提及"),
     ("污水管网", "新建城区污水管网9公里", "城区污水管网", MET),  # a place before the head on one side only
 ])
+
+
 def test_the_same_head_with_another_kind_before_it_is_another_count(item, review, metric, status):
     unit = "公里" if "管网" in item else "个"
     row = _commitment(item, 8, unit, f"8{unit}", action="新建")
@@ -420,6 +450,8 @@ class _Meaning:
     ("对城区污水管网进行全面改造", set(), "未提及"),  # the same words, far in meaning
     ("城区重点道路工程全面完工", {"污水", "道路"}, "未提及"),  # close in meaning, no shared run of three characters
 ])
+
+
 def test_a_paraphrase_links_by_meaning_when_it_shares_a_word(review, close, status):
     row = _commitment("污水管网三期工程", 15, "公里", "15公里", action="新建")
     [linked] = link([row], [_evidence(review)], _Meaning(close))
@@ -440,6 +472,8 @@ def test_without_a_model_a_paraphrase_does_not_link():
     # A second verb before the figure is no item: what is built follows the figure.
     ("开工建设6万平方米教师公寓。", [("教师公寓", 60000, "平方米")]),
 ])
+
+
 def test_a_figure_row_names_what_it_counts(sentence, rows):
     assert _rows(_plan(sentence)) == rows
 
@@ -457,6 +491,8 @@ def _review_rows(sentence: str) -> list[tuple]:
      [("城镇居民人均消费支出", None, 5), ("农村居民人均消费支出", None, 6)]),
     ("税收收入和非税收入分别达到8亿元和3亿元。", [("税收收入", 8e8, None), ("非税收入", 3e8, None)]),
 ])
+
+
 def test_a_respectively_review_sentence_gives_each_thing_its_figure(sentence, rows):
     assert _review_rows(sentence) == rows
 
@@ -470,6 +506,8 @@ def test_a_respectively_review_sentence_gives_each_thing_its_figure(sentence, ro
     ("继续实施乡村振兴战略。", []),
     ("提高服务意识。", []),
 ])
+
+
 def test_works_and_raised_standards_are_goals(sentence, items):
     assert [normalize(c.item) for c in _plan(sentence)] == items
 
@@ -492,6 +530,8 @@ def test_a_review_figure_describes_its_project_though_its_row_stops_at_the_figur
     ("五年来持续建设，2023年北湖公园扩建工程全面竣工。", MET),  # unless it names the year
     ("北湖公园扩建工程全面竣工。", MET),
 ])
+
+
 def test_a_five_year_summary_is_no_evidence_for_one_year(sentence, status):
     [row] = link([_goal("完成北湖公园扩建工程", "北湖公园扩建工程")],
                  [Evidence(Source("review", 5, ("一、工作回顾",), sentence), 2023, "北湖公园扩建工程全面竣工")])
@@ -503,6 +543,8 @@ def test_a_five_year_summary_is_no_evidence_for_one_year(sentence, status):
     ("完成南湖湿地二期工程", "南湖湿地二期工程启动实施", PARTLY),  # to finish: started is not enough
     ("实施南湖湿地二期工程", "南湖湿地二期工程初步形成框架", PARTLY),  # 初步: begun, not done
 ])
+
+
 def test_carrying_out_works_is_done_once_started(promise, review, status):
     [row] = link([_goal(promise, "南湖湿地二期工程")], [_evidence(review)])
     assert row.link.status == status
@@ -536,3 +578,20 @@ def test_a_phase_before_a_figure_says_which_the_item_follows():
 def test_a_goal_before_and_a_figure_is_a_row_of_its_own():
     rows = _plan("完成市民中心、档案馆主体建设和3万平方米停车场等工程。")
     assert [(normalize(c.item), c.value) for c in rows] == [("市民中心", None), ("档案馆", None), ("停车场", 30000)]
+
+
+def test_linking_reads_each_review_text_once_not_once_per_commitment(monkeypatch):
+    # At 200 reports, normalising every review row again for every commitment was two thirds of an ingest's
+    # linking (1M calls); the work must grow with commitments plus evidence, not their product.
+    import assistant.ledger.link as linking
+
+    calls = []
+    monkeypatch.setattr(linking, "normalize", lambda text: calls.append(text) or normalize(text))
+
+    def normalisations(n: int) -> int:
+        calls.clear()
+        link([_commitment(f"停车位{i}", 40, "只", "40只") for i in range(n)],
+             [_evidence(f"新建停车位{i}共{i}只", i, "只") for i in range(n)])
+        return len(calls)
+
+    assert normalisations(60) <= 2.2 * normalisations(30)  # linear; once per pair would be 4×

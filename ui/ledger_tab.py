@@ -19,7 +19,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -180,8 +180,13 @@ STATUS_CHOICES = [ALL, *STATUSES]
 def select_commitments(ledger: LedgerSource, filters: Filters) -> list[Commitment]:
     rows = ledger.commitments(year=filters.year_number, status=filters.status_value, text=filters.search)
     if key := filters.area_key:
-        rows = [c for c in rows if area_key(area_of(c.source.section)) == key]
+        rows = [c for c in rows if _area_key_of(c.source.section) == key]
     return rows
+
+
+@lru_cache(maxsize=65536)  # thousands of rows share a heading: normalised once each
+def _area_key_of(section: tuple[str, ...]) -> str:
+    return area_key(area_of(section))
 
 
 def select_figures(ledger: LedgerSource, filters: Filters) -> list[Achievement]:
@@ -280,12 +285,13 @@ def scope(filters: Filters) -> str:
 # --- files -----------------------------------------------------------------------------------------
 def _file(text: str, filename: str, encoding: str, directory: Path | None) -> str:
     """Named by content: the same result is written once, however often it is filtered to."""
-    folder = (directory or CSV_DIR) / hashlib.sha256(text.encode()).hexdigest()[:16]
+    data = text.encode(encoding)
+    folder = (directory or CSV_DIR) / hashlib.sha256(data).hexdigest()[:16]
     path = folder / filename
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{filename}.partial"
-        partial.write_text(text, encoding=encoding, newline="")
+        partial.write_bytes(data)
         partial.replace(path)
     return str(path)
 
@@ -369,7 +375,8 @@ class LedgerTab:
                 view.summary, _download(view.page))
 
     def _view(self, filters: Filters, script: Script) -> View:
-        convert = partial(in_script, script=script)
+        # Titles, headings, statuses and reasons repeat over thousands of rows: each converted once per view.
+        convert = lru_cache(maxsize=None)(partial(in_script, script=script))
         commitments, figures = select_commitments(self.ledger, filters), select_figures(self.ledger, filters)
         titles, governments = self.ledger.titles(), self.ledger.governments()
         return View(render_commitments(commitments, titles, filters.active, convert),

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -277,7 +278,12 @@ def _source_values(source: Source) -> tuple:
 
 
 def _source(doc_id: str, paragraph: int, section: str, sentence: str) -> Source:
-    return Source(doc_id, paragraph, tuple(json.loads(section)), sentence)
+    return Source(doc_id, paragraph, _section(section), sentence)
+
+
+@lru_cache(maxsize=65536)  # a report's rows share its few headings: most rows parse none
+def _section(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored))
 
 
 def _link_values(link: Link) -> tuple:

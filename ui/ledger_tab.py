@@ -91,7 +91,7 @@ class LedgerSource(Protocol):
     def commitments(self, year: int | None = None, doc_id: str | None = None, status: str | None = None,
                     text: str | None = None) -> list[Commitment]: ...
 
-    def figures(self, metric: str | None = None) -> list[Achievement]: ...
+    def figures(self, metric: str | None = None, year: int | None = None) -> list[Achievement]: ...
 
     def years(self) -> list[int]: ...
 
@@ -191,9 +191,7 @@ def _area_key_of(section: tuple[str, ...]) -> str:
 
 def select_figures(ledger: LedgerSource, filters: Filters) -> list[Achievement]:
     """Year and text apply to figures; area and status are the commitments' own."""
-    rows = ledger.figures(metric=filters.search)
-    year = filters.year_number
-    return [a for a in rows if year is None or a.year == year]
+    return ledger.figures(metric=filters.search, year=filters.year_number)
 
 
 # --- markup ----------------------------------------------------------------------------------------

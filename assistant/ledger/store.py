@@ -186,9 +186,9 @@ class Ledger:
         ).fetchall()
         return [_commitment(row) for row in rows]
 
-    def figures(self, metric: str | None = None) -> list[Achievement]:
+    def figures(self, metric: str | None = None, year: int | None = None) -> list[Achievement]:
         """Reported achievements, oldest year first: a time series per metric when several years are indexed."""
-        where, args = _filters(text=metric)
+        where, args = _filters(year=year, text=metric)
         rows = self._connect().execute(
             f"SELECT {_ACHIEVEMENT_COLUMNS} FROM achievements {where} ORDER BY year, doc_id, paragraph, rowid", args
         ).fetchall()

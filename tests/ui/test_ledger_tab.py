@@ -95,8 +95,9 @@ class FakeLedger:
                 and (status is None or c.link.status == status)
                 and (not text or normalize(text) in normalize(c.source.breadcrumb + c.source.sentence + c.item))]
 
-    def figures(self, metric=None) -> list[Achievement]:
-        return [a for a in self._figures if not metric or normalize(metric) in normalize(a.metric + a.text)]
+    def figures(self, metric=None, year=None) -> list[Achievement]:
+        return [a for a in self._figures if (not metric or normalize(metric) in normalize(a.metric + a.text))
+                and (year is None or a.year == year)]
 
     def areas(self) -> list[str]:
         return self._areas

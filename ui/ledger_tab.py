@@ -19,7 +19,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +38,7 @@ from assistant.ledger.extract import area_of
 from assistant.ledger.link import STATUSES
 from assistant.ledger.summary import summarize
 from index.textnorm import normalize
+from ui.recent import Recent
 from ui.render import Script, esc, in_script, paragraph_anchor
 from ui.staff import PRIVATE
 
@@ -51,6 +52,9 @@ NO_MATCH = "没有符合筛选条件的承诺。"
 NO_FIGURES = "暂无成果数据。"
 NO_FIGURES_MATCH = "没有符合筛选条件的成果数据。"
 UNAVAILABLE = "台账暂时无法读取，请稍后重试。"
+# Views kept across pages (View, per ledger version, filters and script): the unfiltered one in each script
+# and the filters residents repeat. The unfiltered one at 1,000 reports holds 670,000 characters (~1.3 MB).
+VIEWS = 16
 # Rows drawn in a table; the CSV has them all. 1,000 reports hold ~22,000 commitments: drawn whole,
 # they made every page load megabytes long and `govqa serve` failed Gradio's start-up check.
 MAX_ROWS = 300
@@ -87,13 +91,17 @@ class LedgerSource(Protocol):
     def commitments(self, year: int | None = None, doc_id: str | None = None, status: str | None = None,
                     text: str | None = None) -> list[Commitment]: ...
 
-    def figures(self, metric: str | None = None) -> list[Achievement]: ...
+    def figures(self, metric: str | None = None, year: int | None = None) -> list[Achievement]: ...
+
+    def years(self) -> list[int]: ...
 
     def areas(self) -> list[str]: ...
 
     def titles(self) -> dict[str, str]: ...
 
     def governments(self) -> dict[str, str]: ...
+
+    def version(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,27 @@ class Filters:
     def active(self) -> bool:
         return any((self.year_number, self.area_key, self.status_value, self.search))
 
+    @property
+    def key(self) -> tuple:
+        """What the filters select by: 全部, None and a cleared box are the same filter."""
+        return self.year_number, self.area_key, self.status_value, self.search
+
+
+@dataclass(frozen=True)
+class View:
+    """The tab drawn for one set of filters: its markup and the paths of its files (None: no file)."""
+
+    commitments: str
+    figures: str
+    commitments_csv: str | None
+    figures_csv: str | None
+    summary: str
+    page: str | None
+
+    def files_exist(self) -> bool:
+        """The temp dir may be cleaned while the server runs: a view whose files are gone is drawn again."""
+        return all(Path(path).exists() for path in (self.commitments_csv, self.figures_csv, self.page) if path)
+
 
 # --- choices ---------------------------------------------------------------------------------------
 def area_key(label: str) -> str:
@@ -130,8 +159,8 @@ def area_key(label: str) -> str:
     return normalize(label)
 
 
-def year_choices(commitments: Sequence[Commitment], figures: Sequence[Achievement]) -> list[tuple[str, str]]:
-    years = sorted({c.year for c in commitments} | {a.year for a in figures}, reverse=True)
+def year_choices(years: Sequence[int]) -> list[tuple[str, str]]:
+    """years: Ledger.years(), newest first."""
     return [(ALL, ALL), *((f"{y}年", str(y)) for y in years)]
 
 
@@ -151,15 +180,18 @@ STATUS_CHOICES = [ALL, *STATUSES]
 def select_commitments(ledger: LedgerSource, filters: Filters) -> list[Commitment]:
     rows = ledger.commitments(year=filters.year_number, status=filters.status_value, text=filters.search)
     if key := filters.area_key:
-        rows = [c for c in rows if area_key(area_of(c.source.section)) == key]
+        rows = [c for c in rows if _area_key_of(c.source.section) == key]
     return rows
+
+
+@lru_cache(maxsize=65536)  # thousands of rows share a heading: normalised once each
+def _area_key_of(section: tuple[str, ...]) -> str:
+    return area_key(area_of(section))
 
 
 def select_figures(ledger: LedgerSource, filters: Filters) -> list[Achievement]:
     """Year and text apply to figures; area and status are the commitments' own."""
-    rows = ledger.figures(metric=filters.search)
-    year = filters.year_number
-    return [a for a in rows if year is None or a.year == year]
+    return ledger.figures(metric=filters.search, year=filters.year_number)
 
 
 # --- markup ----------------------------------------------------------------------------------------
@@ -251,12 +283,13 @@ def scope(filters: Filters) -> str:
 # --- files -----------------------------------------------------------------------------------------
 def _file(text: str, filename: str, encoding: str, directory: Path | None) -> str:
     """Named by content: the same result is written once, however often it is filtered to."""
-    folder = (directory or CSV_DIR) / hashlib.sha256(text.encode()).hexdigest()[:16]
+    data = text.encode(encoding)
+    folder = (directory or CSV_DIR) / hashlib.sha256(data).hexdigest()[:16]
     path = folder / filename
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{filename}.partial"
-        partial.write_text(text, encoding=encoding, newline="")
+        partial.write_bytes(data)
         partial.replace(path)
     return str(path)
 
@@ -286,13 +319,17 @@ class LedgerTab:
 
     Nothing is read while the page is built or loaded: the ledger is read when the tab is first opened in a
     page (at 1,000 reports, 31,000 commitments, reading and drawing them took 6–11 s of `govqa serve`'s start
-    and of every page load, for a tab most visitors never open).
+    and of every page load, for a tab most visitors never open). What is drawn is kept (VIEWS) by the ledger's
+    version(), so later pages opening it, or repeating a filter, read only that version (at 1,000 reports the
+    first unfiltered view takes ~3 s of CPU, later ones none).
 
     script: the page's 简/繁 control (values of ui.render.SCRIPT_CHOICES), or None for the reports' own script.
     """
 
     def __init__(self, ledger: LedgerSource, script: gr.components.Component | None = None) -> None:
         self.ledger = ledger
+        self._views: Recent[View] = Recent(VIEWS)
+        self._choice_lists: Recent[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = Recent(VIEWS)
         gr.Markdown("各年度工作报告中的承诺（目标任务），以及后续报告回顾中的落实情况。点击“第N段”查看原文。")
         with gr.Row(equal_height=True):
             self.year = gr.Dropdown([(ALL, ALL)], value=ALL, label="年份", min_width=110)
@@ -320,39 +357,50 @@ class LedgerTab:
         if script is not None:  # the area names are report text too: their choices are redrawn
             self.reload_on(script.change)
 
-    def _all(self) -> tuple[list[Commitment], list[Achievement], list[str]]:
-        try:
-            return self.ledger.commitments(), self.ledger.figures(), self.ledger.areas()
-        except sqlite3.Error:
-            log.exception("could not read the ledger")
-            return [], [], []
-
     def show(self, year: str | None, area: str | None, status: str | None, text: str | None,
              script: Script = "auto") -> tuple:
         """(commitments table, figures table, commitments CSV, figures CSV, summary chart and table, summary page)
-        for the filters, in the script."""
+        for the filters, in the script; the same view of the same ledger is drawn once for every page."""
         filters = Filters(year, area, status, text)
-        convert = partial(in_script, script=script)
         try:
-            commitments, figures = select_commitments(self.ledger, filters), select_figures(self.ledger, filters)
-            titles, governments = self.ledger.titles(), self.ledger.governments()
+            version = self.ledger.version()  # before the rows: a write in between only makes the key older
+            view = self._views.get((version, filters.key, script), partial(self._view, filters, script),
+                                   View.files_exist)
         except sqlite3.Error:
             log.exception("could not read the ledger")
             unavailable = f'<p class="warning">{UNAVAILABLE}</p>'
             return unavailable, unavailable, _download(None), _download(None), "", _download(None)
-        return (render_commitments(commitments, titles, filters.active, convert),
-                render_figures(figures, titles, filters.active, convert),
-                _download(csv_file(commitment_rows(commitments, titles), RESIDENT_COMMITMENT_HEADERS, "承诺台账",
-                                   convert)),
-                _download(csv_file(figure_rows(figures, titles), RESIDENT_FIGURE_HEADERS, "成果数据", convert)),
-                render_summary(commitments, governments, convert),
-                _download(html_file(commitments, titles, governments, filters, convert)))
+        return (view.commitments, view.figures, _download(view.commitments_csv), _download(view.figures_csv),
+                view.summary, _download(view.page))
+
+    def _view(self, filters: Filters, script: Script) -> View:
+        # Titles, headings, statuses and reasons repeat over thousands of rows: each converted once per view.
+        convert = lru_cache(maxsize=None)(partial(in_script, script=script))
+        commitments, figures = select_commitments(self.ledger, filters), select_figures(self.ledger, filters)
+        titles, governments = self.ledger.titles(), self.ledger.governments()
+        return View(render_commitments(commitments, titles, filters.active, convert),
+                    render_figures(figures, titles, filters.active, convert),
+                    csv_file(commitment_rows(commitments, titles), RESIDENT_COMMITMENT_HEADERS, "承诺台账", convert),
+                    csv_file(figure_rows(figures, titles), RESIDENT_FIGURE_HEADERS, "成果数据", convert),
+                    render_summary(commitments, governments, convert),
+                    html_file(commitments, titles, governments, filters, convert))
+
+    def _choices(self, script: Script) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The year and area choices; nothing to choose when the ledger cannot be read."""
+        try:
+            version = self.ledger.version()
+            return self._choice_lists.get((version, script), partial(self._read_choices, script))
+        except sqlite3.Error:
+            log.exception("could not read the ledger")
+            return year_choices([]), area_choices([])
+
+    def _read_choices(self, script: Script) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        return year_choices(self.ledger.years()), area_choices(self.ledger.areas(), partial(in_script, script=script))
 
     def reload(self, year: str | None, area: str | None, status: str | None, text: str | None,
                script: Script = "auto") -> tuple:
         """Fresh year and area choices (reports come and go), keeping the chosen ones that still exist."""
-        commitments, figures, areas = self._all()
-        years, area_options = year_choices(commitments, figures), area_choices(areas, partial(in_script, script=script))
+        years, area_options = self._choices(script)
         year = year if year in {value for _, value in years} else ALL
         area = area if area in {value for _, value in area_options} else ALL
         return (gr.update(choices=years, value=year), gr.update(choices=area_options, value=area),

@@ -65,21 +65,26 @@ def figure_rows(figures: Sequence[Achievement], titles: Mapping[str, str] | None
 
 def _as_series(figures: Sequence[Achievement]) -> list[Achievement]:
     """Group by metric (first appearance first), years in order within a metric."""
+    keys: dict[str, str] = {}  # metric → normalize(metric): 1,000 reports hold 56,000 figures of far fewer metrics
     order: dict[str, int] = {}
     for a in figures:
-        order.setdefault(normalize(a.metric), len(order))
-    return sorted(figures, key=lambda a: (order[normalize(a.metric)], a.year))
+        if a.metric not in keys:
+            keys[a.metric] = normalize(a.metric)
+        order.setdefault(keys[a.metric], len(order))
+    return sorted(figures, key=lambda a: (order[keys[a.metric]], a.year))
 
 
 def cell(value: object, convert: Callable[[str], str] = str) -> str:
     """A value as a CSV or table cell: 是/否, whole numbers without ".0", nothing for None."""
+    if isinstance(value, str):  # most cells: tested first, a CSV of 31,000 commitments has 700,000 of them
+        return convert(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return convert(value) if isinstance(value, str) else str(value)
+    return str(value)
 
 
 def to_csv(rows: Sequence[dict], headers: Mapping[str, str], convert: Callable[[str], str] = str) -> str:

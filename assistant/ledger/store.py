@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -65,6 +67,9 @@ CREATE TABLE IF NOT EXISTS notes (
     year INTEGER NOT NULL, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS notes_doc ON notes (doc_id);
+CREATE TABLE IF NOT EXISTS generation (
+    id INTEGER PRIMARY KEY CHECK (id = 0), epoch TEXT NOT NULL, writes INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS areas (
     doc_id TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (doc_id, position)
 );
@@ -99,6 +104,8 @@ class Ledger:
                 # Ledgers before the per-government summary: a cleared digest makes the next sync() re-read them.
                 db.execute("ALTER TABLE reports ADD COLUMN government TEXT NOT NULL DEFAULT ''")
                 db.execute("UPDATE reports SET digest = ''")
+            # epoch: a ledger deleted and built again does not repeat an earlier version()
+            db.execute("INSERT OR IGNORE INTO generation VALUES (0, ?, 0)", (uuid.uuid4().hex,))
 
     # --- writes -------------------------------------------------------------------------------
     def update(self, report: Report, relink: bool = True) -> tuple[int, int]:
@@ -154,15 +161,22 @@ class Ledger:
                 f"UPDATE commitments SET {assignments} WHERE rowid=?",
                 [(*_link_values(c.link), row[0]) for c, row in zip(linked, rows)],
             )
+            _written(db)
 
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
+        """Every write but link() starts here (update() replaces a report's rows), in the same transaction."""
+        _written(db)
         existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
         for table in ("paragraphs", "commitments", "achievements", "notes", "areas"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return existed
 
     # --- reads --------------------------------------------------------------------------------
+    def version(self) -> str:
+        """Changes with every write, from this process or another (`govqa ingest`): what readers cache by."""
+        return self._connect().execute("SELECT epoch || ':' || writes FROM generation").fetchone()[0]
+
     def commitments(self, year: int | None = None, doc_id: str | None = None, status: str | None = None,
                     text: str | None = None) -> list[Commitment]:
         """Filtered rows; `text` matches the breadcrumb (area), sentence, action, place and item, in either script."""
@@ -172,13 +186,18 @@ class Ledger:
         ).fetchall()
         return [_commitment(row) for row in rows]
 
-    def figures(self, metric: str | None = None) -> list[Achievement]:
+    def figures(self, metric: str | None = None, year: int | None = None) -> list[Achievement]:
         """Reported achievements, oldest year first: a time series per metric when several years are indexed."""
-        where, args = _filters(text=metric)
+        where, args = _filters(year=year, text=metric)
         rows = self._connect().execute(
             f"SELECT {_ACHIEVEMENT_COLUMNS} FROM achievements {where} ORDER BY year, doc_id, paragraph, rowid", args
         ).fetchall()
         return [_achievement(row) for row in rows]
+
+    def years(self) -> list[int]:
+        """Every year a commitment or a figure is listed for, newest first."""
+        return [year for (year,) in self._connect().execute(
+            "SELECT year FROM commitments UNION SELECT year FROM achievements ORDER BY year DESC")]
 
     def areas(self) -> list[str]:
         """Every area of every plan part (its section headings), oldest report first, each report's in order."""
@@ -210,6 +229,10 @@ class Ledger:
             "SELECT doc_id, paragraph, section, sentence, year, text FROM notes ORDER BY rowid").fetchall()
         return evidence_from([_achievement(row) for row in figures],
                              [Note(_source(*row[:4]), row[4], row[5]) for row in notes])
+
+
+def _written(db: sqlite3.Connection) -> None:
+    db.execute("UPDATE generation SET writes = writes + 1")
 
 
 def _digest(report: Report) -> str:
@@ -255,7 +278,12 @@ def _source_values(source: Source) -> tuple:
 
 
 def _source(doc_id: str, paragraph: int, section: str, sentence: str) -> Source:
-    return Source(doc_id, paragraph, tuple(json.loads(section)), sentence)
+    return Source(doc_id, paragraph, _section(section), sentence)
+
+
+@lru_cache(maxsize=65536)  # a report's rows share its few headings: most rows parse none
+def _section(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored))
 
 
 def _link_values(link: Link) -> tuple:

@@ -77,6 +77,17 @@ class FakeLedger:
         self._commitments, self._figures, self._titles = list(commitments), list(figures), dict(titles or {})
         self._areas, self._governments = list(areas), dict(governments or {})
         self.calls: list[dict] = []
+        self.writes = 0  # version(): bumped by add()
+
+    def add(self, commitment: Commitment) -> None:
+        self._commitments.append(commitment)
+        self.writes += 1
+
+    def version(self) -> str:
+        return str(self.writes)
+
+    def years(self) -> list[int]:
+        return sorted({c.year for c in self._commitments} | {a.year for a in self._figures}, reverse=True)
 
     def commitments(self, year=None, doc_id=None, status=None, text=None) -> list[Commitment]:
         self.calls.append({"year": year, "status": status, "text": text})
@@ -84,8 +95,9 @@ class FakeLedger:
                 and (status is None or c.link.status == status)
                 and (not text or normalize(text) in normalize(c.source.breadcrumb + c.source.sentence + c.item))]
 
-    def figures(self, metric=None) -> list[Achievement]:
-        return [a for a in self._figures if not metric or normalize(metric) in normalize(a.metric + a.text)]
+    def figures(self, metric=None, year=None) -> list[Achievement]:
+        return [a for a in self._figures if (not metric or normalize(metric) in normalize(a.metric + a.text))
+                and (year is None or a.year == year)]
 
     def areas(self) -> list[str]:
         return self._areas
@@ -172,7 +184,7 @@ def test_empty_ledger_and_no_match_have_friendly_messages(csv_dir: Path) -> None
 
 # --- filters ---------------------------------------------------------------------------------------
 def test_choices_list_years_newest_first_and_every_area_once_across_scripts() -> None:
-    assert year_choices(ROWS, FIGURES) == [(ALL, ALL), ("2024年", "2024"), ("2023年", "2023"), ("2022年", "2022")]
+    assert year_choices([2024, 2023, 2022]) == [(ALL, ALL), ("2024年", "2024"), ("2023年", "2023"), ("2022年", "2022")]
     areas = area_choices(AREAS)
     assert [label for label, _ in areas] == [ALL, "（一）城鎮建設", "（二）產業發展", f"（三）{XSS}", "（四）鄉村振興"]
     assert [label for label, _ in area_choices(AREAS, to_simplified)][1:3] == ["（一）城镇建设", "（二）产业发展"]
@@ -210,6 +222,7 @@ def test_reload_refreshes_choices_and_keeps_only_choices_that_still_exist(ledger
     year, area, table, *_ = tab.reload("2024", town, ALL, "")
     assert (year["value"], area["value"]) == ("2024", town) and "共 1 项承诺" in table
     ledger._commitments, ledger._areas = ROWS[:1], AREAS[:1]  # a report was deleted
+    ledger.writes += 1
     year, area, table, *_ = tab.reload("2024", town, ALL, "")
     assert year["value"] == ALL and ("2024年", "2024") not in year["choices"]
     assert area["value"] == town and "共 1 项承诺" in table
@@ -340,6 +353,54 @@ def test_the_ledger_is_read_when_its_tab_is_first_opened_not_when_the_page_is_bu
     assert len(ledger.calls) == calls
 
 
+class CountingLedger(FakeLedger):
+    """Counts every read of rows (commitments, figures, areas, years)."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.reads = 0
+
+    def __getattribute__(self, name: str):
+        if name in ("commitments", "figures", "areas", "years"):
+            object.__setattr__(self, "reads", object.__getattribute__(self, "reads") + 1)
+        return object.__getattribute__(self, name)
+
+
+def test_a_second_page_opening_the_tab_reads_no_rows_and_is_shown_the_same() -> None:
+    ledger = CountingLedger(ROWS, FIGURES, TITLES, AREAS, GOVERNMENTS)
+    tab = _tab(ledger)
+    first = tab.open(False, ALL, ALL, ALL, "", "auto")
+    assert ledger.reads > 0
+    reads = ledger.reads
+    assert tab.open(False, ALL, ALL, ALL, "", "auto") == first  # another page
+    assert tab.open(False, None, ALL, None, "  ", "auto") == first  # 全部, a cleared dropdown and box: the same view
+    assert tab.show("2023", ALL, ALL, "停车位") == tab.show("2023", ALL, ALL, "停车位")  # a repeated filter
+    reads = ledger.reads - reads
+    assert reads == 2  # the filter, once: commitments and figures
+    assert tab.open(False, ALL, ALL, ALL, "", "traditional") != first  # each script is its own view
+
+
+def test_a_write_to_the_ledger_is_shown_at_the_next_opening(ledger: FakeLedger) -> None:
+    tab = _tab(ledger)
+    table = tab.open(False, ALL, ALL, ALL, "", "auto")[3]
+    assert "共 5 项承诺" in table and "路灯" not in table
+    ledger.add(commitment("路灯", "30盏", PENDING, year=2025, doc_id="kd-2024"))
+    _, year, _, table, *_ = tab.open(False, ALL, ALL, ALL, "", "auto")
+    assert "共 6 项承诺" in table and "新建路灯30盏" in table and ("2025年", "2025") in year["choices"]
+
+
+def test_views_kept_are_bounded_and_a_view_whose_files_were_removed_is_drawn_again(
+        ledger: FakeLedger, csv_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ledger_tab, "VIEWS", 2)
+    tab = _tab(ledger)
+    for text in ("停", "车", "位", "排口"):
+        tab.show(ALL, ALL, ALL, text)
+    assert len(tab._views) == 2
+    path = Path(tab.show(ALL, ALL, ALL, "")[2]["value"])
+    path.unlink()
+    assert Path(tab.show(ALL, ALL, ALL, "")[2]["value"]).read_bytes() == path.read_bytes()
+
+
 def test_assistant_without_a_ledger_gets_no_ledger_tab() -> None:
     assert "承诺台账" not in [t.label for t in _blocks(build_app(FakeAssistant()), gr.Tab)]
 
@@ -365,3 +426,23 @@ def test_a_real_ledger_lists_links_and_filters(tmp_path: Path) -> None:
     assert [label for label, _ in area_choices(ledger.areas())] == [ALL, "（一）城鎮建設", "（二）產業發展", "（三）鄉村振興"]
     table, figures, *_ = tab.show("2024", ALL, ALL, "")
     assert "新建停车位80只" in table and PENDING in table and NO_FIGURES_MATCH in figures
+
+
+def test_a_real_ledgers_version_changes_with_every_write_from_any_connection(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    other = Ledger(tmp_path / "ledger.sqlite3")  # as `govqa ingest` in another process: its own connection
+    tab = _tab(ledger)
+    seen = [ledger.version()]
+    path = tmp_path / "ceshi-2023.txt"
+    path.write_text(PLAN_REPORT, encoding="utf-8")
+    assert EMPTY in tab.show(ALL, ALL, ALL, "")[0]
+    other.update(parse_report(read_report_lines(path), doc_id="ceshi-2023", source=path.name))
+    seen.append(ledger.version())
+    assert "新建停車位50只" in tab.show(ALL, ALL, ALL, "")[0]
+    assert ledger.years() == [2023, 2022]  # a commitment's year and a figure's
+    other.link()
+    seen.append(ledger.version())
+    other.remove("ceshi-2023")
+    seen.append(ledger.version())
+    assert len(set(seen)) == len(seen) and EMPTY in tab.show(ALL, ALL, ALL, "")[0]
+    assert Ledger(tmp_path / "again.sqlite3").version() != seen[0]  # another (or rebuilt) ledger: a new epoch

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import importlib.metadata
 import json
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -97,14 +99,17 @@ class OnnxEmbedder:
         target = int8 if self.quantize else fp32
         if not target.exists():
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            if not fp32.exists():
-                _export_onnx(source, fp32)
-            if self.quantize:
-                from onnxruntime.quantization import QuantType, quantize_dynamic
+            # One process exports at a time: quantize_dynamic writes <fp32>-inferred.onnx beside its input and
+            # deletes it, so two at once (test workers, serve and ingest on a fresh machine) broke each other.
+            with _exclusive(self.cache_dir / ".export.lock"):
+                if not fp32.exists():
+                    _export_onnx(source, fp32)
+                if self.quantize and not int8.exists():  # another process may have made it while this one waited
+                    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-                partial = _partial(int8)
-                quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8)
-                partial.replace(int8)  # atomic: a crash never leaves a half-written model behind
+                    partial = _partial(int8)
+                    quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8)
+                    partial.replace(int8)  # atomic: a crash never leaves a half-written model behind
         return target
 
     def _load(self):
@@ -196,6 +201,17 @@ class CachedQueryEmbedder:
         if len(texts) == 1:
             return [list(self._one(texts[0]))]
         return self.inner.embed(texts)
+
+
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """An exclusive lock on the file, held across processes (and across threads: each opens its own)."""
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _partial(target: Path) -> Path:

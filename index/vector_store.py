@@ -55,6 +55,23 @@ def _retrying(method: Callable[P, T]) -> Callable[P, T]:
     return wrapper  # type: ignore[return-value]
 
 
+def _searching(method: Callable[P, T]) -> Callable[P, T]:
+    """A search the embedded store cannot run (its vector index damaged on disk, e.g. by a disk that filled
+    while Chroma saved it) is StoreUnavailable, like a lost server: retrieval answers from BM25 alone and
+    logs it, instead of every question failing."""
+
+    @functools.wraps(method)
+    def wrapper(self: VectorStore, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except GovQAError:
+            raise
+        except Exception as exc:  # chromadb raises InternalError and others from its Rust core
+            raise StoreUnavailable(f"向量库 Chroma 无法检索：{exc}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
 UNKNOWN_HASH = "?"  # a report stored before records carried their content hash
 
 
@@ -132,6 +149,7 @@ class VectorStore:
         for start in range(0, len(ids), _BATCH):
             self.collection.delete(ids=ids[start : start + _BATCH])
 
+    @_searching
     @_retrying
     def query(self, vector: Sequence[float], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
@@ -143,6 +161,7 @@ class VectorStore:
         got = self.collection.query(query_embeddings=[list(vector)], n_results=k, where=where, include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
 
+    @_searching
     @_retrying
     def query_among(self, vector: Sequence[float], k: int, ids: Sequence[str]) -> list[tuple[str, float]]:
         """Exact (chunk id, cosine similarity) best first, over the given chunks only.

@@ -2,6 +2,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from index.records import Chunk
 from index.vector_store import VectorStore
@@ -84,3 +85,23 @@ def test_a_search_for_more_than_there_is_returns_what_there_is(tmp_path):
     store.add([Chunk(f"a-{i}", "a", i, (), "段落", "段落") for i in range(3)], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     assert [cid for cid, _ in store.query([1.0, 0.0], 10)] == ["a-0", "a-2", "a-1"]
     assert [cid for cid, _ in store.query([1.0, 0.0], 10, ["b"])] == []
+
+
+def test_a_search_the_embedded_store_cannot_run_is_store_unavailable(tmp_path, monkeypatch):
+    # A vector index damaged on disk (a disk that filled while Chroma saved it) failed every question;
+    # as StoreUnavailable, retrieval answers from BM25 alone.
+    from index.errors import StoreUnavailable
+
+    store = VectorStore(tmp_path / "chroma")
+    store.add([Chunk("a-0", "a", 0, (), "段落", "段落")], [[1.0, 0.0]])
+    collection = store.collection
+
+    def damaged(*args, **kwargs):
+        raise RuntimeError("Error creating hnsw segment reader: Error deserializing pickle file")
+
+    monkeypatch.setattr(type(collection), "query", damaged)
+    monkeypatch.setattr(type(collection), "get", damaged)
+    with pytest.raises(StoreUnavailable, match="无法检索"):
+        store.query([1.0, 0.0], 5)
+    with pytest.raises(StoreUnavailable, match="无法检索"):
+        store.query_among([1.0, 0.0], 5, ["a-0"])

@@ -136,7 +136,12 @@ class Assistant:
         return []
 
     def _keep_up(self) -> None:
-        repair_vectors(self.catalog, self.vectors, self.embedder)
+        # The snapshot's vectors were read from the store: when it holds every chunk's, an embedded store has
+        # them too, unchecked (reading Chroma's 57,000 ids took 178 MB of a 1,000-report server's memory). A
+        # server is checked all the same: it may have been wiped under every replica.
+        if self.settings.chroma_host or not self.index.holds_every_vector():
+            repair_vectors(self.catalog, self.vectors, self.embedder)
+            self.index.refresh_vectors()  # the repaired vectors, or all of them if the store was down at build
         self.ledger.sync(self.catalog)  # indexes built before the ledger existed get one
 
     def _warm_then_keep_up(self) -> None:
@@ -149,10 +154,11 @@ class Assistant:
 
     def warm(self) -> None:
         """Load what answering loads on first use: the saved snapshot, jieba's dictionaries (ours with the
-        reports' names, and the default one part-of-speech tagging uses), the model and Chroma's index."""
+        reports' names, and the default one part-of-speech tagging uses), the model and the vectors a dense
+        search reads (the snapshot's, or Chroma's index when it searches there)."""
         self.index.snapshot().lexical.tokenizer.warm()
         jieba.initialize()
-        self.vectors.query(self.embedder.embed(["政府工作报告"])[0], 1)
+        self.index.search("政府工作报告", k=1, mode="dense")
 
     def reports(self) -> list[Report]:
         return self.catalog.reports()

@@ -102,7 +102,8 @@ class AnswerPipeline:
         snapshot = self.snapshot()  # one index state for the whole answer: routing and every search
         routing = route(question, scope, reports, context=[c for c in earlier if isinstance(c, str)],
                         corpus_uses=snapshot.vocabulary(doc_ids).knows)
-        held = [r for r in reports if r.doc_id in routing.doc_ids] or reports  # what the user's scope holds
+        routed = set(routing.doc_ids)  # a set: a year's scope is a thousand reports at 1,000 governments
+        held = [r for r in reports if r.doc_id in routed] or reports  # what the user's scope holds
         if talk := smalltalk(question):  # 你好 / 谢谢: never searched, never merged with the previous question
             return _answer(question, False, in_script_of(question, replies.to_smalltalk(talk, held)), (), (), started,
                            kind=SMALLTALK)
@@ -118,7 +119,7 @@ class AnswerPipeline:
             from_ledger = answer_from_ledger(prepared.typed, prepared.intent.asks_status, self.ledger)
             if from_ledger is not None:
                 return _answer(question, True, from_ledger.text, from_ledger.citations, (), started)
-        in_scope = {r.doc_id: r for r in reports if r.doc_id in routing.doc_ids}
+        in_scope = {r.doc_id: r for r in reports if r.doc_id in routed}
         if prepared.intent.about_report and (answer := self._identity(question, list(in_scope.values()), started)):
             return _named(answer, in_scope, ())
         found = self._search(prepared, _filter(routing, len(every)), list(in_scope.values()), snapshot)

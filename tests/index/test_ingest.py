@@ -142,6 +142,31 @@ def test_a_start_with_every_vector_stored_reads_no_chunk_text(fake_assistant, sa
     assert fake_assistant.catalog.chunk_ids() == fake_assistant.vectors.ids()
 
 
+def test_a_start_whose_snapshot_holds_every_vector_does_not_read_the_stores_ids(fake_assistant, sample_report,
+                                                                               tmp_path, monkeypatch):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    fake_assistant.ingest([sample_report])
+    restarted = Assistant(Settings(index_dir=tmp_path / "index"), embedder=FakeEmbedder())
+    monkeypatch.setattr(restarted.vectors, "ids", lambda *a: pytest.fail("read every id from Chroma"))
+    monkeypatch.setattr(restarted.vectors, "query", lambda *a: pytest.fail("searched Chroma"))
+    assert restarted.ensure_index() == []
+    assert restarted.ask("2022年坎墩街道地区生产总值是多少？").answered  # dense from the snapshot's vectors
+
+
+def test_a_start_whose_snapshot_lacks_vectors_embeds_them_and_takes_them_in(fake_assistant, sample_report):
+    fake_assistant.ingest([sample_report])
+    lost = sorted(fake_assistant.vectors.ids())[:3]
+    fake_assistant.vectors.delete(lost)
+    fake_assistant.index._snapshot = None  # a new process, whose saved snapshot is gone
+    for saved in (fake_assistant.settings.index_dir / "search").iterdir():
+        saved.unlink()
+    assert not fake_assistant.index.holds_every_vector()
+    fake_assistant.ensure_index()
+    assert fake_assistant.index.holds_every_vector() and set(lost) <= fake_assistant.vectors.ids()
+
+
 def test_bm25_tokens_are_stored_at_ingest_and_an_index_without_them_still_searches(fake_assistant, sample_report):
     fake_assistant.ingest([sample_report])
     chunks = fake_assistant.catalog.chunks()

@@ -1,7 +1,9 @@
 """HybridRetriever with fakes: a catalog that hands out chunks, a vector store with fixed cosines.
 
 BM25 is real (jieba, fast); the dense side is a fake whose scores each test sets, so fusion and
-paragraph-level ranking are checked on known numbers. No model, no Chroma.
+paragraph-level ranking are checked on known numbers (the store holds no vectors to hand the snapshot,
+so every dense search asks it). The snapshot's own vectors are tested with stored ones at the end.
+No model, no Chroma.
 """
 
 import jieba
@@ -54,13 +56,21 @@ class FakeCatalog:
 
 
 class FakeVectors:
-    """Fixed cosine per chunk id, whatever the query vector; `fail` raises as a store down after retries."""
+    """Fixed cosine per chunk id, whatever the query vector; `fail` raises as a store down after retries.
+    `stored`: the vectors it hands a snapshot, by chunk id (none by default)."""
 
-    def __init__(self, scores=None, fail=False):
+    def __init__(self, scores=None, fail=False, stored=None):
         self.scores = scores or {}
         self.fail = fail
+        self.stored = stored or {}
         self.calls = []
         self.doc_of = {cid: doc for cid, doc, _, _ in CHUNKS}
+
+    def vectors_of(self, ids):
+        self.calls.append(("vectors_of", tuple(ids)))
+        if self.fail:
+            raise StoreUnavailable("向量库不可用")
+        return {i: np.asarray(self.stored[i], dtype=np.float32) for i in ids if i in self.stored}
 
     def _ranked(self, ids, k):
         return sorted(((i, self.scores[i]) for i in ids if i in self.scores), key=lambda x: -x[1])[:k]
@@ -70,12 +80,6 @@ class FakeVectors:
         if self.fail:
             raise StoreUnavailable("向量库不可用")
         return self._ranked([i for i in self.scores if not doc_ids or self.doc_of.get(i) in doc_ids], k)
-
-    def query_among(self, vector, k, ids):
-        self.calls.append(("query_among", len(vector), tuple(ids)))
-        if self.fail:
-            raise StoreUnavailable("向量库不可用")
-        return self._ranked(ids, k)
 
 
 @pytest.fixture(scope="module")
@@ -225,18 +229,8 @@ def test_a_report_filter_returns_only_those_reports(snap, mode):
     retriever, vectors = _retriever(scores)
     hits = retriever.search("新建停车位", k=10, doc_ids=["hushan"], mode=mode, snapshot=snap)
     assert hits and {h.chunk.doc_id for h in hits} == {"hushan"}
-    if mode != "lexical":
-        # A small filter is searched exactly among the report's own chunk ids.
-        ((method, dim, ids),) = vectors.calls
-        assert method == "query_among" and dim == FakeEmbedder.dim and set(ids) == HUSHAN
-
-
-def test_a_large_filter_uses_the_stores_filtered_query(snap, monkeypatch):
-    monkeypatch.setattr(retrieval, "EXACT_SEARCH_MAX_CHUNKS", 1)
-    retriever, vectors = _retriever({"k1a": 0.99, "h1": 0.5})
-    hits = retriever.search("新建停车位", k=10, doc_ids=["hushan"], mode="dense", snapshot=snap)
-    assert vectors.calls == [("query", FakeEmbedder.dim, ("hushan",))]
-    assert _keys(hits) == [("hushan", 1)]
+    if mode != "lexical":  # the snapshot holds no vectors: the store's filtered query
+        assert vectors.calls == [("query", FakeEmbedder.dim, ("hushan",))]
 
 
 def test_unfiltered_dense_search_asks_the_whole_store(snap):
@@ -324,3 +318,81 @@ def test_an_empty_catalog_finds_nothing(monkeypatch):
                                 k_lexical=5, dense_weight=0.5)
     assert retriever.search("新建停车位") == []
     assert vectors.calls == []
+
+
+# --- the snapshot's own vectors ---------------------------------------------------------------
+
+def _stored():
+    """Every chunk's vector as FakeEmbedder makes it, as the store would hold it."""
+    return {cid: FakeEmbedder().embed([normalize(text)])[0] for cid, _, _, text in CHUNKS}
+
+
+def _holding(stored, **kwargs):
+    vectors = FakeVectors(stored=stored, **kwargs)
+    retriever = HybridRetriever(FakeCatalog(), vectors, FakeEmbedder(), fusion="weighted", k_dense=10,
+                                k_lexical=10, dense_weight=0.5)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jieba, "Tokenizer", lambda *args, **kwargs: jieba.dt)
+        retriever.snapshot()
+    vectors.calls.clear()
+    return retriever, vectors
+
+
+def _cosines(query, ids):
+    q = np.asarray(FakeEmbedder().embed([normalize(query)])[0])
+    stored = _stored()
+    return sorted(((cid, float(np.dot(stored[cid], q) / np.linalg.norm(stored[cid]) / np.linalg.norm(q)))
+                   for cid in ids), key=lambda pair: -pair[1])
+
+
+@pytest.mark.parametrize("doc_ids", [None, ["hushan"]])
+def test_a_snapshot_holding_every_vector_is_searched_exactly_without_the_store(doc_ids):
+    retriever, vectors = _holding(_stored())
+    query = "浒山街道新建停车位"
+    hits = retriever.search(query, k=10, doc_ids=doc_ids, mode="dense")
+    assert vectors.calls == []
+    ids = [cid for cid, doc, _, _ in CHUNKS if not doc_ids or doc in doc_ids]
+    expected = [cid for cid, cosine in _cosines(query, ids) if cosine > min(c for _, c in _cosines(query, ids))]
+    # Paragraph-level: each paragraph's best window, in cosine order (the lowest is min-max'd to 0 and kept).
+    best = list(dict.fromkeys((retriever.snapshot().chunks[retriever.snapshot().position[c]].doc_id,
+                               retriever.snapshot().chunks[retriever.snapshot().position[c]].paragraph)
+                              for c in expected))
+    assert _keys(hits)[: len(best)] == best
+    assert {h.chunk.doc_id for h in hits} <= ({"hushan"} if doc_ids else {"kandun", "hushan"})
+
+
+def test_a_snapshot_missing_a_vector_asks_the_store_until_refreshed():
+    stored = _stored()
+    missing = dict(stored)
+    del missing["h2"]
+    retriever, vectors = _holding(missing, scores={"h1": 0.9})
+    retriever.search("停车位", k=10, mode="dense")
+    assert [c[0] for c in vectors.calls] == ["query"]
+    vectors.stored, vectors.calls = stored, []  # a repair embedded it
+    retriever.refresh_vectors()
+    assert vectors.calls == [("vectors_of", ("h2",))]  # only what the snapshot lacked is fetched
+    vectors.calls.clear()
+    retriever.search("停车位", k=10, mode="dense")
+    assert vectors.calls == []
+
+
+def test_a_new_generation_fetches_only_the_new_chunks_vectors():
+    stored = _stored()
+    retriever, vectors = _holding(stored)
+    extra = Chunk("h3", "hushan", 3, ("一、2022年工作回顾",), "浒山街道新增绿地。", normalize("浒山街道新增绿地。"), 2022)
+    stored["h3"] = FakeEmbedder().embed([extra.search_text])[0]
+    retriever.catalog.chunks = [*retriever.catalog.chunks, extra]
+    retriever.catalog.gen += 1
+    snapshot = retriever.snapshot()
+    assert vectors.calls == [("vectors_of", ("h3",))]
+    assert snapshot.vectors.complete and snapshot.generation == 2
+
+
+def test_a_store_down_while_building_leaves_dense_search_to_the_store():
+    retriever = HybridRetriever(FakeCatalog(), FakeVectors(fail=True), FakeEmbedder(), fusion="weighted",
+                                k_dense=10, k_lexical=10, dense_weight=0.5)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jieba, "Tokenizer", lambda *args, **kwargs: jieba.dt)
+        snapshot = retriever.snapshot()
+        assert snapshot.vectors is None
+        assert retriever.search("新建停车位", k=10)  # BM25 all the same

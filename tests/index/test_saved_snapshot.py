@@ -3,6 +3,7 @@ unreadable, never half-written. Real catalog and BM25, the fake embedder; no mod
 
 import pickle
 
+import numpy as np
 import pytest
 
 import index.saved_snapshot as saved_snapshot
@@ -74,17 +75,19 @@ def test_a_catalog_made_anew_does_not_take_the_files_of_the_old_one(folder):
 
 
 @pytest.mark.parametrize("damage", [lambda b: b[: len(b) // 2], lambda b: b"not a pickle", lambda b: b""])
-def test_an_unreadable_snapshot_is_rebuilt_and_saved_again(folder, damage):
+def test_an_unreadable_snapshot_is_rebuilt_and_saved_again(folder, damage, monkeypatch):
     built = _retriever(folder).snapshot()
     [name] = _files(folder)
     path = folder / "search" / name
     path.write_bytes(damage(path.read_bytes()))
     assert _retriever(folder).snapshot().chunks == built.chunks
-    assert pickle.loads(path.read_bytes())[2].chunks == built.chunks
+    fresh = _retriever(folder)
+    _never_read(fresh, monkeypatch)
+    assert fresh.snapshot().chunks == built.chunks
 
 
 def test_a_crash_while_saving_leaves_no_file_under_the_real_name(folder, monkeypatch):
-    def dies_halfway(obj, file, protocol):
+    def dies_halfway(obj, file, **kwargs):
         file.write(b"\x80\x05half")
         raise OSError("no space left on device")
 
@@ -120,3 +123,57 @@ def test_the_garbage_collector_is_paused_while_loading_and_runs_again_after(fold
     monkeypatch.setattr(saved_snapshot.pickle, "load", lambda file: seen.append(gc.isenabled()) or load(file))
     _retriever(folder).snapshot()
     assert seen == [False] and gc.isenabled()
+
+
+def _big_snapshot():
+    """A stand-in with a matrix large enough to be written beside the pickle, and small arrays that are not."""
+    rows = np.random.default_rng(1).normal(size=(2048, 256)).astype(np.float32)  # 2 MB
+    return {"rows": rows, "small": np.arange(10, dtype=np.float32).reshape(2, 5), "ints": np.arange(1000)}
+
+
+def _mapped(array) -> bool:
+    while array is not None and not isinstance(array, np.memmap):
+        array = getattr(array, "base", None)
+    return array is not None
+
+
+def test_large_matrices_are_saved_beside_the_pickle_and_mapped_at_load(tmp_path):
+    saved, snapshot = SavedSnapshots(tmp_path), _big_snapshot()
+    saved.save("v-1", snapshot)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot-v-1.0.matrix", "snapshot-v-1.pickle"]
+    assert (tmp_path / "snapshot-v-1.pickle").stat().st_size < snapshot["rows"].nbytes
+    loaded = saved.load("v-1")
+    assert _mapped(loaded["rows"]) and not loaded["rows"].flags.writeable
+    assert not _mapped(loaded["small"]) and not _mapped(loaded["ints"])
+    for key in snapshot:
+        assert np.array_equal(loaded[key], snapshot[key])
+    saved.save("v-2", snapshot)  # another version: the old one's files go, its pickle and its matrix
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot-v-2.0.matrix", "snapshot-v-2.pickle"]
+
+
+def test_a_snapshot_whose_matrix_is_gone_or_cut_is_not_loaded(tmp_path):
+    saved = SavedSnapshots(tmp_path)
+    saved.save("v-1", _big_snapshot())
+    matrix = tmp_path / "snapshot-v-1.0.matrix"
+    matrix.write_bytes(matrix.read_bytes()[:1000])
+    assert saved.load("v-1") is None
+    matrix.unlink()
+    assert saved.load("v-1") is None
+
+
+def test_another_models_vectors_are_another_snapshot(folder):
+    class Store:
+        def __init__(self, name):
+            self.collection_name = name
+
+        def vectors_of(self, ids):
+            return {}
+
+    def retriever(name):
+        return HybridRetriever(Catalog(folder / "catalog.sqlite3"), Store(name), FakeEmbedder(), fusion="weighted",
+                               k_dense=5, k_lexical=5, dense_weight=0.2, saved=SavedSnapshots(folder / "search"))
+
+    retriever("govqa_chunks-m3e-small-onnx-int8").snapshot()
+    first = _files(folder)
+    retriever("govqa_chunks-bge-small-torch").snapshot()
+    assert _files(folder) != first and len(_files(folder)) == 1

@@ -8,23 +8,19 @@ from index.records import Chunk
 from index.vector_store import VectorStore
 
 
-def test_exact_search_among_a_reports_chunks_equals_chromas_filtered_query(tmp_path):
+def test_vectors_of_hands_back_what_was_stored_and_skips_ids_it_lacks(tmp_path, monkeypatch):
+    import index.vector_store as vector_store
+
+    monkeypatch.setattr(vector_store, "_BATCH", 7)  # several calls, as at 58,000 chunks
     rng = np.random.default_rng(7)
-    chunks = [Chunk(f"{doc}-{i}", doc, i, (), f"段落{i}", f"段落{i}") for doc in ("a", "b", "c") for i in range(40)]
-    vectors = rng.normal(size=(len(chunks), 32))
+    chunks = [Chunk(f"{doc}-{i}", doc, i, (), f"段落{i}", f"段落{i}") for doc in ("a", "b") for i in range(10)]
+    vectors = rng.normal(size=(len(chunks), 32)).astype(np.float32)
     store = VectorStore(tmp_path / "chroma")
     store.add(chunks, vectors.tolist())
-    query = rng.normal(size=32).tolist()
-    in_b = [c.chunk_id for c in chunks if c.doc_id == "b"]
-
-    exact = store.query_among(query, 10, in_b)
-    filtered = store.query(query, 10, ["b"])
-
-    assert [cid for cid, _ in exact] == [cid for cid, _ in filtered]
-    assert np.allclose([s for _, s in exact], [s for _, s in filtered], atol=1e-4)
-    # Ids Chroma does not hold (an interrupted ingest, a replica behind) are skipped, not an error.
-    assert [cid for cid, _ in store.query_among(query, 10, ["not-indexed", in_b[0]])] == [in_b[0]]
-    assert store.query_among(query, 10, []) == []
+    got = store.vectors_of([c.chunk_id for c in chunks] + ["not-indexed"])
+    assert set(got) == {c.chunk_id for c in chunks}
+    assert all(np.allclose(got[c.chunk_id], v) for c, v in zip(chunks, vectors))
+    assert store.vectors_of([]) == {} and store.vectors_of(["not-indexed"]) == {}
 
 
 def test_threads_opening_the_store_at_once_open_it_once(tmp_path, monkeypatch):
@@ -104,4 +100,4 @@ def test_a_search_the_embedded_store_cannot_run_is_store_unavailable(tmp_path, m
     with pytest.raises(StoreUnavailable, match="无法检索"):
         store.query([1.0, 0.0], 5)
     with pytest.raises(StoreUnavailable, match="无法检索"):
-        store.query_among([1.0, 0.0], 5, ["a-0"])
+        store.vectors_of(["a-0"])

@@ -13,6 +13,7 @@ it finished. Usage: `python -m eval.bench --sizes 1,100,1000 --repeats 3` (or `g
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -391,11 +392,12 @@ def _tables(results: Sequence[Figures]) -> list[Table]:
               tuple((str(f.n), f"{f.paragraphs:,}", f"{f.chunks:,}", f"{f.chars:,}", f"{f.embed_chars:,}")
                     for f in results)),
         Table("Ingest", ("N", "ingest s", "paragraphs/s", "characters/s", "floor chars/s", "ingest ÷ floor",
-                         "ingest ÷ floor, CPU time", "re-ingest s", "first ÷ re-ingest", "re-embedded", "index MB",
+                         "ingest ÷ floor, CPU time", "re-ingest s", "first ÷ re-ingest", "floor ÷ re-ingest", "re-embedded", "index MB",
                          "bench peak RSS MB"),
               tuple((str(f.n), _num(f.ingest_s), _num(f.paragraphs / f.ingest_s), _num(f.chars / f.ingest_s, 0),
                      _num(f.floor_chars_s, 0), _ratio(f.ingest_s, f.floor_s), _ratio(f.ingest_cpu_s, f.floor_cpu_s),
-                     _num(f.reingest_s, 2), _ratio(f.ingest_s, f.reingest_s), str(f.reingest_embedded),
+                     _num(f.reingest_s, 2), _ratio(f.ingest_s, f.reingest_s), _ratio(f.floor_s, f.reingest_s),
+                     str(f.reingest_embedded),
                      _num(f.index_mb), _num(f.bench_rss_mb, 0)) for f in results)),
         Table("Queries, warm (ms)", ("N", "retrieval p50", "retrieval p95", "BM25 alone p50", "BM25 alone p95",
                                      "ask p50", "ask p95"),
@@ -425,30 +427,55 @@ def _met(ok: bool | None) -> str:
     return "–" if ok is None else ("yes" if ok else "no")
 
 
+@dataclass(frozen=True)
+class Targets:
+    """Issue 18's targets on this machine (2 cores): one set for N=1000, one for N=10,000."""
+
+    n: int
+    ask_p50_ms: float | None
+    ask_p95_ms: float
+    serve_s: float
+    serve_rss_mb: float
+    fact_within: float | None  # fact accuracy without filters at most this far below N=1
+
+
+TARGETS = (Targets(1000, 30, 60, 5, 1000, 0.02), Targets(10_000, None, 150, 15, 3000, None))
+INGEST_OVER_FLOOR = 1.2  # ingest at most this many times the embedding floor
+REINGEST_SPEEDUP = 100  # re-ingest of an unchanged corpus at least this much faster than embedding it
+
+
 def _targets(results: Sequence[Figures]) -> Table:
-    """The issue's targets, checked at the largest N measured (they are stated for N=1000)."""
+    """The issue's targets, checked at the largest N measured against those stated for the nearest
+    N at or below it (N=1000's for smaller runs)."""
     f = results[-1]
+    t = max((t for t in TARGETS if t.n <= f.n), key=lambda t: t.n, default=TARGETS[0])
     base = next((r.quality for r in results if r.n == 1), None)
     q = f.quality or {}
     routed = f.routing or {}
     alone_base = next((r.routing for r in results if r.n == 1), None)
     rows = [
-        ("ask p50 ≤ 100 ms", _num(f.ask_ms[0]), _met(f.ask_ms[0] <= 100)),
-        ("ask p95 ≤ 250 ms", _num(f.ask_ms[1]), _met(f.ask_ms[1] <= 250)),
+        *([(f"ask p50 ≤ {t.ask_p50_ms:g} ms", _num(f.ask_ms[0]), _met(f.ask_ms[0] <= t.ask_p50_ms))]
+          if t.ask_p50_ms is not None else []),
+        (f"ask p95 ≤ {t.ask_p95_ms:g} ms", _num(f.ask_ms[1]), _met(f.ask_ms[1] <= t.ask_p95_ms)),
         *((f"{m} at N ≥ at N=1", f"{_rate(metric(q, m))} vs {_rate(metric(base or {}, m))}",
            _met(None if base is None else metric(q, m) >= metric(base, m))) for m in QUALITY[:2]),
-        ("fact accuracy without filters within 0.02 of N=1",
-         f"{_rate(metric(routed, ROUTING[2]))} vs {_rate(metric(alone_base or {}, ROUTING[2]))}",
-         _met(None if not (f.routing and alone_base) or f.n == 1
-              else metric(routed, ROUTING[2]) >= metric(alone_base, ROUTING[2]) - 0.02)),
-        ("ingest ≤ 1.3× the floor",
+        *([(f"fact accuracy without filters within {t.fact_within} of N=1",
+            f"{_rate(metric(routed, ROUTING[2]))} vs {_rate(metric(alone_base or {}, ROUTING[2]))}",
+            _met(None if not (f.routing and alone_base) or f.n == 1
+                 else metric(routed, ROUTING[2]) >= metric(alone_base, ROUTING[2]) - t.fact_within))]
+          if t.fact_within is not None else []),
+        (f"cold start to first answer ≤ {t.serve_s:g} s", _num(f.serve_s),
+         _met(None if f.serve_s is None else f.serve_s <= t.serve_s)),
+        (f"server peak RSS ≤ {t.serve_rss_mb / 1000:g} GB", f"{_num(f.serve_rss_mb, 0)} MB",
+         _met(None if f.serve_rss_mb is None else f.serve_rss_mb <= t.serve_rss_mb)),
+        (f"ingest ≤ {INGEST_OVER_FLOOR}× the floor",
          f"{_ratio(f.ingest_s, f.floor_s)} (CPU time: {_ratio(f.ingest_cpu_s, f.floor_cpu_s)})",
-         _met(f.ingest_s <= 1.3 * f.floor_s)),
-        ("re-ingest ≥ 20× faster", _ratio(f.ingest_s, f.reingest_s), _met(f.ingest_s >= 20 * f.reingest_s)),
-        ("server peak RSS ≤ 3 GB", f"{_num(f.serve_rss_mb, 0)} MB",
-         _met(None if f.serve_rss_mb is None else f.serve_rss_mb <= 3000)),
+         _met(f.ingest_s <= INGEST_OVER_FLOOR * f.floor_s)),
+        # Against the floor, not the first ingest: with --reuse-vectors the first ingest embeds nothing.
+        (f"re-ingest ≥ {REINGEST_SPEEDUP}× faster than embedding the corpus (the floor)",
+         _ratio(f.floor_s, f.reingest_s), _met(f.floor_s >= REINGEST_SPEEDUP * f.reingest_s)),
     ]
-    return Table(f"Targets, at N = {f.n}", ("target", "measured", "met"), tuple(rows))
+    return Table(f"Targets, at N = {f.n} (issue 18's for N = {t.n:,})", ("target", "measured", "met"), tuple(rows))
 
 
 def _machine() -> str:
@@ -536,10 +563,11 @@ def render(results: Sequence[Figures], *, sizes: Sequence[int], repeats: int, ba
 def run_bench(sizes: Sequence[int] = (1, 100, 1000), repeats: int = 3, out: Path = Path("docs/benchmarks.md"),
               backend: str | None = None, *, embedder: Embedder | None = None, serve: bool = True,
               anchor: bool = True, questions_path: Path = DEV_QUESTIONS, seed: int = 0, reuse_vectors: bool = False,
-              asked: int = QUESTION_REPORTS) -> list[Figures]:
+              asked: int = QUESTION_REPORTS, work: Path | None = None) -> list[Figures]:
     """Measure every N (smallest first), rewriting `out` after each. `embedder` replaces the model
     (tests); `serve` needs the real one, since the server builds its own. asked: how many governments
-    the questions without filters are about."""
+    the questions without filters are about; work: a folder to build in and keep (the indexes, to
+    measure again), else a temporary one."""
     sizes = sorted(set(sizes))
     questions = load_questions(questions_path)
     backend_name = _settings(Path(), backend).embedding_backend
@@ -547,8 +575,12 @@ def run_bench(sizes: Sequence[int] = (1, 100, 1000), repeats: int = 3, out: Path
              "--reuse-vectors" if reuse_vectors else ""]
     command = " ".join([f"python -m eval.bench --sizes {','.join(map(str, sizes))} --repeats {repeats}",
                         *filter(None, flags)])
+    if work is not None:
+        if work.exists() and any(work.iterdir()):  # every N must start from an empty index
+            raise ValueError(f"{work} is not empty")
+        work.mkdir(parents=True, exist_ok=True)
     results: list[Figures] = []
-    with tempfile.TemporaryDirectory(prefix="govqa-bench-") as tmp:
+    with contextlib.nullcontext(work) if work else tempfile.TemporaryDirectory(prefix="govqa-bench-") as tmp:
         corpus = generate(max(sizes[-1], asked), Path(tmp) / "corpus", seed)
         routing = routing_questions(corpus[:asked], questions_path, seed)
         reuse = None
@@ -574,10 +606,11 @@ def bench(
     serve: Annotated[bool, typer.Option(help="测量 govqa serve 冷启动")] = True,
     anchor: Annotated[bool, typer.Option(help="同时测量朴素 LangChain 流程")] = True,
     reuse_vectors: Annotated[bool, typer.Option(help="合成报告的段落沿用样本对应段落的向量（名称、数字不同，含义相同）")] = False,
+    work: Annotated[Optional[Path], typer.Option(help="在此目录建库并保留（默认临时目录，结束即删）")] = None,
 ) -> None:
     """性能基准：N 份合成报告上的导入、检索、问答耗时、内存与质量，写入 docs/benchmarks.md。"""
     run_bench([int(s) for s in sizes.split(",") if s.strip()], repeats, out, backend, serve=serve, anchor=anchor,
-              reuse_vectors=reuse_vectors)
+              reuse_vectors=reuse_vectors, work=work)
 
 
 def register(app: typer.Typer) -> None:

@@ -67,7 +67,8 @@ class Gazetteer:
         for place in places:
             for name in place.names:
                 self._by_name.setdefault(name, []).append(place)
-        self._longest = max((len(n) for n in self._by_name), default=0)
+        # Longest first; only the lengths some name has (most lengths up to the longest have none).
+        self._sizes = sorted({len(n) for n in self._by_name if len(n) >= MIN_ALIAS_CHARS}, reverse=True)
 
     def lookup(self, name: str) -> list[Place]:
         return list(self._by_name.get(name, ()))
@@ -75,12 +76,13 @@ class Gazetteer:
     def mentions(self, text: str, *, towns: bool = True) -> Iterator[tuple[int, int, Place]]:
         """(start, end, place) for every division named in text, longest names first, not overlapping."""
         taken = [False] * len(text)
-        for size in range(min(self._longest, len(text)), MIN_ALIAS_CHARS - 1, -1):
+        for size in (s for s in self._sizes if s <= len(text)):
             for start in range(len(text) - size + 1):
-                if any(taken[start : start + size]):
+                # The dictionary first: nearly no substring is a name, and the lookup is the cheaper test.
+                named = self._by_name.get(text[start : start + size])
+                if not named or any(taken[start : start + size]):
                     continue
-                found = [p for p in self._by_name.get(text[start : start + size], ())
-                         if towns or p.level != "乡镇街道"]
+                found = [p for p in named if towns or p.level != "乡镇街道"]
                 if found:
                     taken[start : start + size] = [True] * size
                     for place in found:

@@ -91,3 +91,21 @@ def test_a_servers_peak_rss_is_its_own_not_the_bench_process_it_was_forked_from(
     assert proc.stdout.readline().strip() == "up"  # exec'd: its memory is its own from here
     assert _stop(proc) < 100  # MB; Linux's rusage at exit carried the 300 MB of this process over the exec
     assert proc.returncode == 0
+
+
+def test_targets_are_the_issues_for_the_size_measured():
+    from eval.bench import Figures, _targets
+
+    def rows(n: int, **kw) -> dict[str, str]:
+        f = Figures(n=n, ask_ms=(25.0, 70.0), serve_s=6.0, serve_rss_mb=900.0, ingest_s=10.0, floor_chars_s=1.0,
+                    embed_chars=1000, **kw)
+        return {target: met for target, _, met in _targets([f]).rows}
+
+    small = rows(1000, reingest_s=20.0)  # the floor: 1,000 s
+    assert small["ask p50 ≤ 30 ms"] == "yes" and small["ask p95 ≤ 60 ms"] == "no"
+    assert small["cold start to first answer ≤ 5 s"] == "no" and small["server peak RSS ≤ 1 GB"] == "yes"
+    assert small["re-ingest ≥ 100× faster than embedding the corpus (the floor)"] == "no"
+    large = rows(10_000, reingest_s=5.0)
+    assert "ask p50 ≤ 30 ms" not in large and large["ask p95 ≤ 150 ms"] == "yes"
+    assert large["cold start to first answer ≤ 15 s"] == "yes" and large["server peak RSS ≤ 3 GB"] == "yes"
+    assert large["re-ingest ≥ 100× faster than embedding the corpus (the floor)"] == "yes"

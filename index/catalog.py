@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS sources (doc_id TEXT PRIMARY KEY, source_key TEXT NOT
 CREATE TABLE IF NOT EXISTS paragraph_roles (doc_id TEXT NOT NULL, number INTEGER NOT NULL, roles TEXT NOT NULL,
     PRIMARY KEY (doc_id, number));
 CREATE INDEX IF NOT EXISTS sources_key ON sources (source_key);
+-- The file each report was read from, as read (index.ingest.file_fingerprint): ingesting the same file again
+-- skips parsing it. A report from a replica or with staff's corrections has none, and is read again.
+CREATE TABLE IF NOT EXISTS files (doc_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 INSERT OR IGNORE INTO state VALUES ('generation', 0);
 -- This catalog's own id: a catalog made anew counts generations from 0 again, and files saved for the
 -- old one (index.saved_snapshot) must not pass for its.
@@ -67,14 +70,18 @@ class Catalog:
 
     # --- writes -------------------------------------------------------------------------------
     def replace_report(self, report: Report, chunks: Sequence[Chunk], terms: Iterable[str],
-                       tokens: Sequence[Sequence[str]], source_key: str | None = None) -> None:
+                       tokens: Sequence[Sequence[str]], source_key: str | None = None,
+                       fingerprint: str | None = None) -> None:
         """Swap a report's rows in one transaction: readers see the old report or the new one.
         `tokens` are the chunks' BM25 tokens, in the order of `chunks`; `source_key` where it was read
-        (None for a report taken from another replica: its source stays unknown here)."""
+        (None for a report taken from another replica: its source stays unknown here); `fingerprint` the
+        file it was read from (None: read it again next time)."""
         with self._connect() as db:
             self._delete(db, report.doc_id)
             if source_key is not None:
                 db.execute("INSERT INTO sources VALUES (?,?)", (report.doc_id, source_key))
+            if fingerprint is not None:
+                db.execute("INSERT INTO files VALUES (?,?)", (report.doc_id, fingerprint))
             db.execute(
                 "INSERT INTO reports VALUES (?,?,?,?,?,?,?)",
                 (report.doc_id, report.title, report.source, report.content_hash,
@@ -108,7 +115,8 @@ class Catalog:
     @staticmethod
     def _delete(db: sqlite3.Connection, doc_id: str) -> bool:
         existed = db.execute("DELETE FROM reports WHERE doc_id = ?", (doc_id,)).rowcount > 0
-        for table in ("paragraphs", "paragraph_roles", "chunks", "chunk_tokens", "lexicon", "identities", "sources"):
+        for table in ("paragraphs", "paragraph_roles", "chunks", "chunk_tokens", "lexicon", "identities", "sources",
+                      "files"):
             db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         return existed
 
@@ -141,6 +149,23 @@ class Catalog:
 
     def generation(self) -> int:
         return self._connect().execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0]
+
+    def record_fingerprint(self, doc_id: str, fingerprint: str | None) -> None:
+        """The file a stored report was read from again (None: none known); not a change of the catalog."""
+        with self._connect() as db:
+            db.execute("DELETE FROM files WHERE doc_id = ?", (doc_id,))
+            if fingerprint is not None and db.execute("SELECT 1 FROM reports WHERE doc_id = ?", (doc_id,)).fetchone():
+                db.execute("INSERT INTO files VALUES (?,?)", (doc_id, fingerprint))
+
+    def fingerprint(self, doc_id: str) -> str | None:
+        row = self._connect().execute("SELECT fingerprint FROM files WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def stored_size(self, doc_id: str) -> tuple[int, list[str]]:
+        """A report's paragraph count and chunk ids, without reading their texts."""
+        db = self._connect()
+        paragraphs = db.execute("SELECT COUNT(*) FROM paragraphs WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        return paragraphs, [row[0] for row in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
 
     def content_hash(self, doc_id: str) -> str | None:
         row = self._connect().execute("SELECT content_hash FROM reports WHERE doc_id = ?", (doc_id,)).fetchone()

@@ -2,7 +2,8 @@
 
 Order of writes makes a crash at any point harmless: vectors first (extra vectors are invisible
 until the catalog lists them), then one catalog transaction switches the report, then the old
-report's vectors are deleted. Chunk ids are content hashes, so unchanged chunks are never re-embedded.
+report's vectors are deleted. Chunk ids are content hashes, so unchanged chunks are never re-embedded; a file
+read before, unchanged (its bytes, the read limits and the reading code: file_fingerprint), is not even parsed again.
 The same holds when the disk fills up: free space is checked first, and a write that still fails for
 lack of space leaves the previous catalog in place, frees the index's disk reserve (index/disk.py) so
 the index can still be opened, and raises DiskFull.
@@ -20,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from index.disk import free_bytes, is_disk_full, release_reserve
@@ -82,6 +84,25 @@ def assign_doc_id(path: Path, key: str, catalog: Catalog, *, replace_id: bool = 
     return f"{base}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 
 
+@lru_cache(maxsize=1)
+def _reading_code() -> bytes:
+    """A digest of the index package's code and word lists: what a report read from a file depends on besides the
+    file (the stores' code is in it too; a change there only means one more parse)."""
+    digest = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def file_fingerprint(path: Path, limits: ReadLimits) -> str:
+    """What the report read from this file depends on: its bytes, the read limits and the reading code."""
+    digest = hashlib.sha256(_reading_code())
+    digest.update(repr(limits).encode())
+    digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
 def _embed_missing(chunks: list[Chunk], have: set[str], vectors: VectorStore, embedder: Embedder,
                    progress: Callable[[int, int], None] | None) -> int:
     missing = [c for c in chunks if c.chunk_id not in have]
@@ -114,12 +135,18 @@ class _Plan:
     chunks: list[Chunk]
     old_ids: set[str]
     replaces: bool
+    fingerprint: str | None  # None with staff's corrections: the file alone does not say what was stored
 
 
 def _plan(path: Path, key: str, doc_id: str, stored: Report | None, catalog: Catalog, vectors: VectorStore,
           limits: ReadLimits, correction: Correction | None) -> _Plan | IngestResult:
     """Read and chunk one file; an IngestResult when it is unchanged and nothing is to be done.
     stored: the catalog's report of this id (without paragraphs), if any."""
+    fingerprint = None if correction else file_fingerprint(path, limits)
+    if stored is not None and fingerprint is not None and catalog.fingerprint(doc_id) == fingerprint:
+        paragraphs, stored_ids = catalog.stored_size(doc_id)
+        if vectors.present(stored_ids) == set(stored_ids):
+            return IngestResult(doc_id, stored.title, "unchanged", paragraphs, len(stored_ids), 0)
     report = read_report(path, limits, correction, doc_id)
     chunks = chunk_report(report)
     previous_hash = catalog.content_hash(doc_id)
@@ -128,8 +155,9 @@ def _plan(path: Path, key: str, doc_id: str, stored: Report | None, catalog: Cat
     # Looked up by id (chunk ids include the report's): a doc_id filter scans every chunk's metadata,
     # 60 ms per report at 57,000 chunks, most of re-ingesting 1,000 unchanged reports.
     if previous_hash == report.content_hash and same_identity and vectors.present(sorted(ids)) == ids:
+        catalog.record_fingerprint(doc_id, fingerprint)
         return IngestResult(doc_id, report.title, "unchanged", len(report.paragraphs), len(chunks), 0)
-    return _Plan(report, key, chunks, vectors.ids(doc_id), previous_hash is not None)
+    return _Plan(report, key, chunks, vectors.ids(doc_id), previous_hash is not None, fingerprint)
 
 
 def ingest_files(paths: Sequence[Path], catalog: Catalog, vectors: VectorStore, embedder: Embedder, *,
@@ -189,7 +217,8 @@ def _write(plans: Sequence[_Plan], catalog: Catalog, vectors: VectorStore, embed
     vectors.put_reports([plan.report for plan in plans])  # one Chroma call: each costs ~0.1 s whatever its size
     counts = {}
     for plan, (terms, tokens) in zip(plans, lexicon([(p.report, p.chunks) for p in plans], catalog), strict=True):
-        catalog.replace_report(plan.report, plan.chunks, terms, tokens, source_key=plan.key)
+        catalog.replace_report(plan.report, plan.chunks, terms, tokens, source_key=plan.key,
+                               fingerprint=plan.fingerprint)
         vectors.delete(sorted(plan.old_ids - {c.chunk_id for c in plan.chunks}))
         counts[plan.report.doc_id] = sum(c.chunk_id not in plan.old_ids for c in plan.chunks)
     return counts

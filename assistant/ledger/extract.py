@@ -45,7 +45,10 @@ _REPORTING = r"实施|申报|安装|受理|开展|完成|实现|搭建|引进|�
 _ADVERB = r"持续|继续|进一步|积极|全力|大力|加快|全面|同时|其中|共计|合计|总计|累计|共|再|还|要|将|到|并|和|及|与|、|的"
 _LEAD = re.compile(rf"{_TIME}|{_ADVERB}|确保|力争|争取|努力|计划|拟")
 _REVIEW_LEAD = re.compile(rf"{_TIME}|{_ADVERB}|{_REPORTING}|街道|预计|可|为|有(?=[\d两三四五六七八九十])|已|成功")
-_TRAIL = re.compile(r"(?:达到|均为|达|为|约|近|超过|超|逾|突破|各|共计|共|力争|确保|争取|[(（、])$")
+_TRAIL = re.compile(r"(?:达到|均为|达|为|约|近|超过|超|逾|突破|各|共计|共|力争|确保|争取|控制在|保持在|稳定在|[(（、])$")
+# A level set for the year (失业率控制在4%以内, 参保率保持在98%以上, 粮食产量稳定在1.2亿斤以上): in a plan part, a
+# target without any other promise word; so is a figure with a hedge after it (涨幅3%左右).
+_LEVEL_VERB = re.compile(r"控制在|保持在|稳定在")
 # A verb that reports rather than names a metric (新增/新认定 stay in it): 坎墩街道共实施24个工程项目 → 工程项目.
 _REPORTING_END = re.compile(rf"(?:{_REPORTING})$")
 _LOCATIVE = re.compile(r"在|对|于|向")  # used with match(): anchored at pos
@@ -415,7 +418,8 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
             inherited = context.items[-1]  # 地区生产总值增长8%，达到296亿元: the metric of the clause before
     elif q.unit == "%" and (growth := _GROWTH_ITEM.fullmatch(text, start, end)) and context.items:
         inherited = context.items[-1] + growth.group(1)  # 地区生产总值达到240亿元，同比增长21%
-    promised = bool(context.strength or context.action)
+    hedge = _HEDGE_AFTER.match(text, q.end)
+    promised = bool(context.strength or context.action or hedge or _LEVEL_VERB.search(text, start, q.start))
     investment = _INVESTMENT.search(text, start, end) if start < end else None
     # 投资1.3亿元实施A工程: a planned investment, counted for its project (README: judged by the project's stage unless
     # the review gives the amount done). A promise (确保投资5500万元的A) names it after the figure; a bare 投资X元 may
@@ -427,7 +431,6 @@ def _quantitative(source: Source, year: int, clause: Clause, segment: Segment,
                            q.unit, context.strength or action, words)]
     if not promised:
         return []  # neither promised nor acted on: 作为…的两个重要支点 is rhetoric, not a target
-    hedge = _HEDGE_AFTER.match(text, q.end)
     target = shown[q.start : hedge.end() if hedge else q.end]
     # 甲项目和乙项目各1个: one row per item.
     items = split_span(text, start, end, _EACH) if text[q.start - 1 : q.start] == "各" else [(start, end)]

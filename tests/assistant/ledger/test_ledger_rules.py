@@ -468,7 +468,7 @@ def test_without_a_model_a_paraphrase_does_not_link():
     # Figures listed with nothing of their own count what their neighbour names.
     ("年内完成1200户、16万平方米危旧房改造。", [("危旧房改造", 1200, "户"), ("危旧房改造", 160000, "平方米")]),
     ("确保养老和医疗保险参保率保持在92%和96%以上。",
-     [("养老和医疗保险参保率保持在", 92, "%"), ("养老和医疗保险参保率保持在", 96, "%")]),
+     [("养老和医疗保险参保率", 92, "%"), ("养老和医疗保险参保率", 96, "%")]),  # 保持在 sets the level, it counts nothing
     # A second verb before the figure is no item: what is built follows the figure.
     ("开工建设6万平方米教师公寓。", [("教师公寓", 60000, "平方米")]),
 ])
@@ -476,6 +476,27 @@ def test_without_a_model_a_paraphrase_does_not_link():
 
 def test_a_figure_row_names_what_it_counts(sentence, rows):
     assert _rows(_plan(sentence)) == rows
+
+
+@pytest.mark.parametrize("sentence, row", [
+    # A level for the year in a plan part is a target with no promise word (hailar-2014: 城镇登记失业率控制在4%以内).
+    ("城镇登记失业率控制在4%以内。", ("城镇登记失业率", 4, "%")),
+    ("参保率保持在98%以上。", ("参保率", 98, "%")),
+    ("居民消费价格涨幅3%左右。", ("居民消费价格涨幅", 3, "%")),
+])
+def test_a_level_or_a_hedged_figure_in_a_plan_is_a_target(sentence, row):
+    assert _rows(_plan(sentence)) == [row]
+
+
+def test_a_bare_figure_in_a_plan_is_no_target():
+    assert _rows(_plan("作为全市的两个重要支点，辖区面积20平方公里。")) == []
+
+
+def test_a_level_kept_within_is_a_ceiling():
+    [row] = _plan("城镇登记失业率控制在4%以内。")
+    [met] = link([row], [_evidence("城镇登记失业率为3.79%", 3.79, "%")])
+    [missed] = link([row], [_evidence("城镇登记失业率为4.2%", 4.2, "%")])
+    assert (met.link.status, missed.link.status) == ("达成", "未达成")
 
 
 def _review_rows(sentence: str) -> list[tuple]:
@@ -595,3 +616,21 @@ def test_linking_reads_each_review_text_once_not_once_per_commitment(monkeypatch
         return len(calls)
 
     assert normalisations(60) <= 2.2 * normalisations(30)  # linear; once per pair would be 4×
+
+
+def test_a_promise_is_judged_by_its_own_publishers_review_only():
+    row = _commitment("停车位", 50, "只", "50只", action="新建")
+    review = [_evidence("新建停车位60只", 60, "只")]
+    [own] = link([row], review, issuers={"plan": "坎墩街道", "review": "坎墩街道"})
+    [other] = link([row], review, issuers={"plan": "坎墩街道", "review": "宗汉街道"})
+    assert own.link.status == "达成"
+    assert other.link.status == "待回顾"  # another government's review of the year says nothing of this promise
+
+
+def test_a_promise_whose_publisher_is_unknown_is_not_judged_by_a_known_publishers_review():
+    row = _commitment("停车位", 50, "只", "50只", action="新建")
+    review = [_evidence("新建停车位60只", 60, "只")]
+    [unknown_plan] = link([row], review, issuers={"plan": "", "review": "宗汉街道"})
+    [unknown_review] = link([row], review, issuers={"plan": "坎墩街道", "review": ""})
+    assert unknown_plan.link.status == "待回顾"
+    assert unknown_review.link.status == "达成"  # a review read without a publisher may still be this one's

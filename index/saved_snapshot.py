@@ -27,7 +27,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when Snapshot or what it holds changes shape: older files are then rebuilt
+FORMAT = 4  # bump when Snapshot or what it holds changes shape: older files are then rebuilt
 _PREFIX = "snapshot-"
 _MAPPED_MIN_BYTES = 1 << 20  # float matrices this large go beside the pickle; smaller arrays stay inside it
 

@@ -55,6 +55,15 @@ def test_knows_any_substring_of_the_corpus_and_nothing_else():
     assert not LexicalIndex([], Tokenizer()).knows("坎墩")
 
 
+def test_knows_a_single_character_from_the_corpus_characters_without_reading_the_texts():
+    index = LexicalIndex([normalize(t) for t in REPORT_A], Tokenizer())
+    index.texts = None  # a scan would fail: one character is answered from the characters kept
+    first, last = normalize(REPORT_A[0])[0], normalize(REPORT_A[-1])[-1]
+    assert index.knows(first) and index.knows(last) and index.knows("墩")
+    assert not index.knows("哪") and not index.knows("\x00")
+    assert not LexicalIndex([], Tokenizer()).knows("墩")
+
+
 def test_the_names_go_into_a_copy_of_the_default_dictionary_not_into_it():
     """The tokenizer starts from the dictionary part-of-speech tagging uses (jieba.dt), and cuts as a
     tokenizer that loaded it on its own does; tagging never sees the reports' names."""

@@ -71,6 +71,22 @@ def test_a_new_replica_rebuilds_its_catalog_and_bm25_from_the_server(tmp_path, c
     assert answer.answered and "20套" in answer.text
 
 
+def test_a_restart_behind_the_server_answers_before_its_upkeep(tmp_path, chroma_server, monkeypatch):
+    """The sync and the vector check (all the server's ids: 572,000 at 10,000 reports) run after the first question
+    can be answered, not before the server starts listening."""
+    import threading
+    Assistant(server_settings(tmp_path, chroma_server)).ensure_index()
+    restarted = Assistant(server_settings(tmp_path, chroma_server))
+    release, synced = threading.Event(), threading.Event()
+    sync = restarted.sync
+    monkeypatch.setattr(restarted, "sync", lambda: release.wait(30) and (sync(), synced.set()))
+    assert restarted.ensure_index(background=True) == []  # returns while the upkeep waits
+    answer = restarted.ask("2023年计划安装多少套智能排口？")
+    assert answer.answered and "20套" in answer.text and not synced.is_set()
+    release.set()
+    assert synced.wait(30)
+
+
 def test_eval_gate_holds_against_the_server(tmp_path, chroma_server):
     results = evaluate(PROJECT_ROOT / "eval" / "questions" / "dev.jsonl", None, retriever="ours",
                        settings=server_settings(tmp_path, chroma_server))

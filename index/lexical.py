@@ -163,13 +163,16 @@ class LexicalIndex:
         """Whether any indexed text contains the (normalised) word, whatever jieba made of it."""
         if word in self._idf:
             return True
+        return self.may_hold(word) and (len(word) == 1 or any(word in text for text in self.texts))
+
+    def may_hold(self, word: str) -> bool:
+        """False when some text of the corpus would have to hold a character or pair none holds; exact for a
+        word of one or two characters."""
         if len(word) == 1:
             return _holds(self._chars, np.uint64(ord(word)))
         pairs = _char_pairs(word)
         found = np.searchsorted(self._pairs, pairs)
-        if len(self._pairs) == 0 or not np.all(self._pairs[np.minimum(found, len(self._pairs) - 1)] == pairs):
-            return False
-        return any(word in text for text in self.texts)
+        return len(self._pairs) > 0 and bool(np.all(self._pairs[np.minimum(found, len(self._pairs) - 1)] == pairs))
 
     def scores(self, query_tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 scores; with a mask (a report filter), as if only the masked chunks were indexed.
@@ -229,6 +232,12 @@ class ScopedVocabulary:
         return self.tokenizer.tokens(normalized_text)
 
     def knows(self, word: str) -> bool:
+        # Most words are settled without the masked texts (a substring search of 2 MB for a year's chunks, forty
+        # times a question): one the corpus cannot hold, or a token the mask's postings hold.
+        if not self.corpus.may_hold(word):
+            return False
+        if word in self.corpus._idf and self.corpus.frequency(word, self.mask):
+            return True
         return word in self._text
 
     def idf(self, token: str) -> float:

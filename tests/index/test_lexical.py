@@ -42,6 +42,8 @@ def test_scoped_vocabulary_weighs_words_as_within_the_filtered_report():
         assert scoped.idf(word) == pytest.approx(alone.idf(word))
     assert scoped.knows("坎墩街道") and scoped.knows("临水护栏")
     assert not scoped.knows("浒山") and not scoped.knows("智能排口")  # only the other report uses them
+    assert scoped.knows("值58亿") and not scoped.knows("杭州地铁")  # across tokens; a pair no text has
+    assert scoped.knows("墩") and not scoped.knows("浒")
     assert both.knows("浒山")
     assert both.scoped(None) is both
 

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Above this share of the rows, multiplying every row and picking the scope's cosines beats copying the scope's rows
+# out first (57,303 × 512 at 1,000 reports: the whole product 4.6-5.8 ms; the copy and product 1.95 ms for 10% of
+# the rows, 5.8 ms for 25%, 17.6 ms for half, 32.8 ms for all).
+GATHER_MAX_SHARE = 0.2
+
 
 @dataclass(frozen=True)
 class VectorMatrix:
@@ -32,7 +37,12 @@ class VectorMatrix:
         positions = np.flatnonzero(self.present) if among is None else among[self.present[among]]
         if not len(positions) or k <= 0:
             return []
-        cosines = (self.rows if among is None and self.complete else self.rows[positions]) @ query
+        if among is None and self.complete:
+            cosines = self.rows @ query
+        elif len(positions) > GATHER_MAX_SHARE * len(self.rows):
+            cosines = (self.rows @ query)[positions]
+        else:
+            cosines = self.rows[positions] @ query
         top = np.argpartition(-cosines, k - 1)[:k] if len(cosines) > k else np.arange(len(cosines))
         top = top[np.argsort(-cosines[top], kind="stable")]
         return [(int(positions[i]), float(cosines[i])) for i in top]

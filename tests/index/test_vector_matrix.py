@@ -41,6 +41,18 @@ def test_search_among_positions_returns_only_those_and_never_a_missing_row(vecto
     assert matrix.search(query, 10, np.array([ids.index("c7")], dtype=int)) == []
 
 
+@pytest.mark.parametrize("share", [0.1, 0.5, 0.96])  # rows copied out, or every row multiplied and the scope's picked
+def test_search_among_a_small_or_large_scope_is_the_exact_ranking_within_it(vectors, share):
+    ids = list(vectors)
+    matrix = assemble(ids, vectors)
+    among = np.sort(np.random.default_rng(5).choice(len(ids), int(len(ids) * share), replace=False))
+    query = np.random.default_rng(6).normal(size=16)
+    found = matrix.search(query, 8, among)
+    expected = _brute(vectors, query, [ids[i] for i in among])[:8]
+    assert [ids[i] for i, _ in found] == [cid for cid, _ in expected]
+    assert np.allclose([c for _, c in found], [c for _, c in expected], atol=1e-5)
+
+
 def test_rows_carry_over_by_chunk_id(vectors):
     ids = list(vectors)
     matrix = assemble(ids, vectors)

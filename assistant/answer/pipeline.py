@@ -125,7 +125,8 @@ class AnswerPipeline:
         found = self._search(prepared, _filter(routing, len(every)), list(in_scope.values()), snapshot)
         if not found.verdict.answerable and routing.fallback:
             # The year asked in the other role (a plan's figure asked as if achieved, or the reverse).
-            other = {r.doc_id: r for r in reports if r.doc_id in routing.fallback}
+            fallback = set(routing.fallback)  # a year's other role is a thousand reports at 10,000: 87 ms as a tuple
+            other = {r.doc_id: r for r in reports if r.doc_id in fallback}
             retry = self._search(prepared, list(other), list(other.values()), snapshot)
             if retry.verdict.answerable:
                 found, in_scope = retry, other

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast install browser clean-index
+.PHONY: run test test-fast install browser office clean-index
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,19 @@ $(AXE):
 	@if command -v npm >/dev/null; then npm install --prefix $(AXE_DIR) --no-audit --no-fund --silent axe-core@4; \
 	else echo "the accessibility test needs npm for axe-core (apt-get install -y npm); without it it is skipped"; fi
 
+# LibreOffice turns DOCX reports into realistic PDFs for tests/eval/test_variants.py (skipped without it).
+office:
+	@if command -v soffice >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-writer-nogui; \
+	else \
+		echo "the PDF variant test needs LibreOffice: run 'sudo apt-get install -y libreoffice-writer-nogui'" \
+		     "(without it that test is skipped)"; \
+	fi
+
 # Two workers (pytest-xdist), a test file or the browser folder each: most integration tests wait on a
 # served app, a subprocess or a browser, so two at once take ~40% less time on two cores.
-test: $(STAMP) browser
+test: $(STAMP) browser office
 	GRADIO_ANALYTICS_ENABLED=False $(PY) -m pytest -q -n 2 --dist loadgroup --durations=25
 
 # Unit tests on fakes only (no model, Chroma server, browser or load): the quick loop while coding.

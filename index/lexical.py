@@ -102,9 +102,12 @@ def _char_pairs(text: str) -> np.ndarray:
     return (codes[:-1] << np.uint64(21)) | codes[1:]
 
 
-def _holds(ordered: np.ndarray, value: np.uint64) -> bool:
-    at = int(np.searchsorted(ordered, value))
-    return at < len(ordered) and ordered[at] == value
+def _holds_all(ordered: np.ndarray, values: np.ndarray) -> bool:
+    """Does the sorted array hold every one of the values?"""
+    if not len(ordered):
+        return False
+    found = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return bool(np.all(ordered[found] == values))
 
 
 class Vocabulary(Protocol):
@@ -169,10 +172,8 @@ class LexicalIndex:
         """False when some text of the corpus would have to hold a character or pair none holds; exact for a
         word of one or two characters."""
         if len(word) == 1:
-            return _holds(self._chars, np.uint64(ord(word)))
-        pairs = _char_pairs(word)
-        found = np.searchsorted(self._pairs, pairs)
-        return len(self._pairs) > 0 and bool(np.all(self._pairs[np.minimum(found, len(self._pairs) - 1)] == pairs))
+            return _holds_all(self._chars, np.array([ord(word)], dtype=np.uint64))
+        return _holds_all(self._pairs, _char_pairs(word))
 
     def scores(self, query_tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 scores; with a mask (a report filter), as if only the masked chunks were indexed.
@@ -236,9 +237,7 @@ class ScopedVocabulary:
         # times a question): one the corpus cannot hold, or a token the mask's postings hold.
         if not self.corpus.may_hold(word):
             return False
-        if word in self.corpus._idf and self.corpus.frequency(word, self.mask):
-            return True
-        return word in self._text
+        return bool(self.corpus.frequency(word, self.mask)) or word in self._text
 
     def idf(self, token: str) -> float:
         if token not in self._idf:
